@@ -1,0 +1,206 @@
+"""The ``exactnets`` command: parse, call, print, exit code — nothing more.
+
+Exit codes, for every subcommand:
+
+=====  =====================================================
+0      success / proved
+1      refuted (a counterexample was found and replayed)
+2      usage or input error (one message on stderr, no traceback)
+3      unknown (timeout, size: the message says why)
+4      internal error: an exactness check inside exactnets failed (a bug; please report it)
+130    interrupted (Ctrl-C); partial output files are removed
+=====  =====================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from importlib import metadata
+from typing import Any, NoReturn
+
+from exactnets.errors import ExactnetsError, InputError
+
+EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("exactnets")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+def _progress(total: int, description: str, enabled: bool):
+    """A tqdm bar on stderr (only when stderr is a terminal and the run is long enough to matter)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=description, unit="pt", unit_scale=True, disable=None if enabled else True,
+               file=sys.stderr, leave=False)
+
+    def update(done: int, _total: int) -> None:
+        bar.update(done - bar.n)
+
+    return bar, update
+
+
+# -- show ------------------------------------------------------------------------------------------
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from exactnets.io import read_network
+    from exactnets.rational import common_denominator, format_rational
+
+    net = read_network(args.network)
+    print(f"network   {net.name or '(unnamed)'}  [{args.network}]")
+    print(f"inputs    {net.input_dim}")
+    print(f"outputs   {net.output_dim}")
+    print(f"depth     {net.depth} affine layers ({net.hidden_layers} hidden)")
+    print(f"size      {net.size} hidden units")
+    print("layers")
+    for index, layer in enumerate(net.layers):
+        entries = [w for row in layer.weights for w in row] + list(layer.bias)
+        largest = max((abs(v) for v in entries), default=0)
+        nonzero = sum(1 for row in layer.weights for w in row if w != 0)
+        print(f"  [{index}] {layer.activation:<9} {layer.out_dim:>4} x {layer.in_dim:<4}  nonzero weights {nonzero:>6}"
+              f"  largest |entry| {format_rational(largest)}  common denominator {common_denominator(entries)}")
+    if net.meta:
+        print(f"meta      {json.dumps(dict(net.meta), sort_keys=True)}")
+    return EXIT_OK
+
+
+# -- eval ------------------------------------------------------------------------------------------
+
+def _parse_point(text: str) -> list[Any]:
+    parts = [p.strip() for p in text.split(",")] if text.strip() else []
+    if any(p == "" for p in parts):
+        raise InputError(f"--at {text!r}: empty coordinate; write numbers separated by commas, e.g. --at 1/2,-3,0")
+    return parts
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from exactnets.evaluate import evaluate, iter_cube_chunks
+    from exactnets.io import read_network
+    from exactnets.io.evaluations import atomic_output, write_cube_evaluation
+    from exactnets.rational import as_rational, format_rational
+
+    if (args.at is None) == (args.cube is None):
+        raise InputError("give exactly one of --at POINT or --cube pm1|01")
+    net = read_network(args.network)
+    if args.at is not None:
+        if args.out:
+            raise InputError("--out goes with --cube; --at prints its outputs")
+        point = [as_rational(v, what=f"--at coordinate {j + 1}") for j, v in enumerate(_parse_point(args.at))]
+        if len(point) != net.input_dim:
+            raise InputError(f"--at has {len(point)} coordinates but {args.network} has {net.input_dim} inputs")
+        outputs = [format_rational(v) for v in evaluate(net, point)]
+        if args.json:
+            print(json.dumps({"outputs": outputs}))
+        else:
+            print("\n".join(outputs))
+        return EXIT_OK
+    if args.json:
+        raise InputError("--json goes with --at; --cube writes CSV")
+    chunk_bits = 15
+    started = time.perf_counter()
+    bar, update = _progress(2**net.input_dim, f"eval {args.cube} cube", enabled=net.input_dim >= 16)
+    try:
+        with atomic_output(args.out) as stream:
+            chunks = iter_cube_chunks(net, args.cube, chunk_bits=chunk_bits, progress=update)
+            lines = write_cube_evaluation(stream, chunks, net.input_dim, net.output_dim, args.cube, chunk_bits)
+    finally:
+        bar.close()
+    if args.out and args.out != "-":
+        print(f"wrote {lines} points to {args.out} in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+# -- prove -----------------------------------------------------------------------------------------
+
+def _cmd_prove(args: argparse.Namespace) -> int:
+    from proofs import run_claims, select_claims
+
+    claims = select_claims(args.only)
+    if args.list:
+        for claim in claims:
+            print(f"{claim.id:<22} {claim.paper:<6} {claim.statement}")
+        return EXIT_OK
+    report = run_claims(claims, full=not args.quick, echo=print)
+    if args.report:
+        from exactnets.io.evaluations import atomic_output
+
+        with atomic_output(args.report) as stream:
+            json.dump(report, stream, indent=2)
+            stream.write("\n")
+    counts = report["counts"]
+    print(f"\n{counts['proved']} proved, {counts['refuted']} refuted, {counts['unknown']} unknown"
+          f" ({report['seconds']:.1f} s)")
+    if counts["refuted"]:
+        return EXIT_REFUTED
+    if counts["unknown"]:
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="exactnets", description="Exact answers about ReLU and threshold networks.",
+                     epilog="Exit codes: 0 proved/success, 1 refuted, 2 usage or input error, 3 unknown.")
+    parser.add_argument("--version", action="version", version=f"exactnets {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    show = commands.add_parser("show", help="a readable summary of a network file")
+    show.add_argument("network", metavar="NET.json")
+    show.set_defaults(run=_cmd_show)
+
+    ev = commands.add_parser("eval", help="exact outputs at a point or over the whole Boolean cube")
+    ev.add_argument("network", metavar="NET.json")
+    ev.add_argument("--at", metavar="X1,X2,...", help="one point, e.g. --at 1/2,-3,0 (decimals are read exactly)")
+    ev.add_argument("--json", action="store_true", help='with --at: print {"outputs": ["p/q", ...]}')
+    ev.add_argument("--cube", choices=("pm1", "01"), help="every point of {-1,1}^n (pm1) or {0,1}^n (01)")
+    ev.add_argument("--out", metavar="FILE", help="with --cube: CSV file to write (default: standard output)")
+    ev.set_defaults(run=_cmd_eval)
+
+    prove = commands.add_parser("prove", help="check the papers' claims exactly (the main job)")
+    prove.add_argument("--quick", action="store_true", help="a representative subset of sizes (what CI runs)")
+    prove.add_argument("--only", action="append", metavar="ID", help="only claims whose id starts with ID (repeatable)")
+    prove.add_argument("--list", action="store_true", help="list the claims and exit")
+    prove.add_argument("--report", metavar="FILE", help="save every verdict with its evidence as JSON")
+    prove.set_defaults(run=_cmd_prove)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(f"exactnets {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"exactnets {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `exactnets eval ... | head`
+        sys.stderr.close()
+        return EXIT_OK
+    except ExactnetsError as error:
+        print(f"exactnets {args.command}: internal error: {error}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

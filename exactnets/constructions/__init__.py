@@ -1,0 +1,1 @@
+"""The papers' constructions, one module per paper; each function cites its theorem."""

@@ -1,0 +1,5 @@
+"""Queries and their answers: verdicts that carry their evidence."""
+
+from exactnets.verify.verdict import Verdict, proved, refuted, unknown
+
+__all__ = ["Verdict", "proved", "refuted", "unknown"]

@@ -1,0 +1,3 @@
+"""Claims of Malach & Shalev-Shwartz (CLAIMS.md section 3), checked exactly."""
+
+from __future__ import annotations
