@@ -64,7 +64,7 @@ def evaluate(net: Network, point: Sequence[Any]) -> tuple[Fraction, ...]:
     >>> from exactnets.network import Layer, Network
     >>> net = Network(2, [Layer("relu", [[1, "-1/2"]], [0]), Layer("linear", [[3]], ["1/2"])])
     >>> evaluate(net, ["1/2", -3])
-    (Fraction(7, 1),)
+    (Fraction(13, 2),)
     """
     values = _as_point(net, point)
     for layer in net.layers:

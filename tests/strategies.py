@@ -28,7 +28,7 @@ def wide_rationals() -> st.SearchStrategy[Fraction]:
 
 
 def points(dim: int, values: st.SearchStrategy[Fraction] | None = None) -> st.SearchStrategy[tuple[Fraction, ...]]:
-    return st.tuples(*[values or rationals()] * dim)
+    return st.tuples(*[rationals() if values is None else values] * dim)
 
 
 @st.composite
@@ -43,7 +43,7 @@ def networks(
     values: st.SearchStrategy[Fraction] | None = None,
 ) -> Network:
     """A random valid network: every layer's shape fits the one before."""
-    values = values or rationals()
+    values = rationals() if values is None else values
     n = draw(input_dim) if isinstance(input_dim, st.SearchStrategy) else input_dim
     layer_count = draw(depth)
     sizes = [n] + [draw(width) for _ in range(layer_count - 1)] + [draw(output_dim)]

@@ -316,8 +316,8 @@ def influence(f: FunctionLike, i: int) -> Fraction:
     >>> from exactnets.boolean import majority
     >>> influence(majority(3), 0)
     Fraction(1, 2)
-    >>> influence(["1/2", 0, 0, 0], 1)
-    Fraction(1, 16)
+    >>> influence(["1/2", 0, 0, 0], 1)  # f = (1 + x_0 + x_1 + x_0 x_1) / 8
+    Fraction(1, 32)
     """
     n, numerators, denominator = integer_values(f)
     i = _check_coordinate(n, i)

@@ -91,8 +91,8 @@ def bias(f: FunctionLike, p: Sequence[object]) -> Fraction:
     """The bias ``E_p[f]`` (MS's ``E_D[y]`` when ``y = f(x)``); same as the expectation.
 
     >>> from exactnets.boolean import or_
-    >>> bias(or_(2), ["1/3", "1/3"])
-    Fraction(5, 9)
+    >>> bias(or_(2), ["1/3", "1/3"])  # P[OR = -1] = (2/3)^2
+    Fraction(1, 9)
     """
     return product_distribution_expectation(f, p)
 

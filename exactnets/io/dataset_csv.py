@@ -39,7 +39,7 @@ def _blank(fields: Sequence[str]) -> bool:
 
 def _split_lines(text: str, source: str) -> list[tuple[int, list[str]]]:
     """The CSV records of ``text`` with the line each starts on; trailing blank records dropped."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
     records: list[tuple[int, list[str]]] = []
     last_line = 0
     try:

@@ -145,6 +145,8 @@ def _describe(value: Any) -> str:
         return f"the number {shown}"
     if isinstance(value, int):
         return f"the integer {value}" if value.bit_length() < 128 else "a very long integer"
+    if isinstance(value, float):
+        return f"the float {value!r}"
     return f"{type(value).__name__} {value!r}"
 
 
@@ -250,8 +252,11 @@ class _Reader:
                                    f"got {_describe(entry)}")
         self.check_keys(entry, place, _LAYER_KEYS, _LAYER_KEYS, "a layer has 'activation', 'weights' and 'bias'")
         activation = entry["activation"]
-        if not isinstance(activation, str) or activation not in ACTIVATIONS:
-            raise self.fail(f"{place}.activation", f"unknown activation {_describe(activation)}; "
+        if not isinstance(activation, str):
+            raise self.fail(f"{place}.activation", f"expected an activation name (one of {', '.join(ACTIVATIONS)}), "
+                                                   f"got {_describe(activation)}")
+        if activation not in ACTIVATIONS:
+            raise self.fail(f"{place}.activation", f"unknown activation {activation!r}; "
                                                    f"expected one of {', '.join(ACTIVATIONS)}")
         rows = self.list_of(entry["weights"], f"{place}.weights", "a list of rows (a list of lists of numbers)")
         if not rows:
