@@ -110,7 +110,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.json:
         raise InputError("--json goes with --at; --cube writes CSV")
-    chunk_bits = 15
+    chunk_bits = 12
     started = time.perf_counter()
     bar, update = _progress(2**net.input_dim, f"eval {args.cube} cube", enabled=net.input_dim >= 16)
     try:

@@ -11,6 +11,7 @@ coefficient of ``chi_S`` at the index whose bits mark ``S`` (same most-significa
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -49,8 +50,18 @@ def cube_bits(n: int, start: int = 0, stop: int | None = None) -> np.ndarray:
 def cube_points(n: int, kind: str = "pm1", start: int = 0, stop: int | None = None) -> np.ndarray:
     """Points ``start .. stop-1`` of the cube as an int8 array, in the documented index order."""
     _check_cube(n, kind)
+    if start == 0 and stop is None and n <= 16:
+        return _whole_cube(n, kind)
     bits = cube_bits(n, start, stop)
     return bits.astype(np.int8) if kind == "01" else (1 - 2 * bits.astype(np.int8))
+
+
+@functools.lru_cache(maxsize=64)
+def _whole_cube(n: int, kind: str) -> np.ndarray:
+    bits = cube_bits(n)
+    points = bits.astype(np.int8) if kind == "01" else (1 - 2 * bits.astype(np.int8))
+    points.flags.writeable = False  # shared between callers
+    return points
 
 
 def cube_point(n: int, index: int, kind: str = "pm1") -> tuple[int, ...]:

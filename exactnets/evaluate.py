@@ -177,6 +177,10 @@ class _LayerPlan:
 
 
 def _integer_layer(layer: Layer) -> tuple[list[list[int]], list[int], int]:
+    """``(W_int, b_int, D)`` with ``[W | b] = [W_int | b_int] / D``; cached on the (frozen) layer."""
+    cached = layer.__dict__.get("_integer_form")
+    if cached is not None:
+        return cached
     denominator = 1
     for row in layer.weights:
         for w in row:
@@ -185,6 +189,7 @@ def _integer_layer(layer: Layer) -> tuple[list[list[int]], list[int], int]:
         denominator = math.lcm(denominator, b.denominator)
     weights = [[w.numerator * (denominator // w.denominator) for w in row] for row in layer.weights]
     bias = [b.numerator * (denominator // b.denominator) for b in layer.bias]
+    object.__setattr__(layer, "_integer_form", (weights, bias, denominator))
     return weights, bias, denominator
 
 
@@ -205,7 +210,22 @@ def _array(values: Any, backend: str) -> np.ndarray:
 
 
 def _plan(net: Network, input_scale: int, lower: Sequence[int], upper: Sequence[int]) -> list[_LayerPlan]:
-    """Backends and integer weights for every layer, given integer bounds on the scaled inputs."""
+    """Backends and integer weights for every layer, given integer bounds on the scaled inputs.
+
+    The plan depends only on the network and the input bounds; the last few are cached on the
+    (frozen) network, so repeated cube or batch evaluations skip the interval arithmetic.
+    """
+    key = (input_scale, tuple(lower), tuple(upper))
+    cache = net.__dict__.setdefault("_plans", {})
+    if key in cache:
+        return cache[key]
+    if len(cache) >= 8:
+        cache.pop(next(iter(cache)))
+    cache[key] = plans = _make_plan(net, input_scale, lower, upper)
+    return plans
+
+
+def _make_plan(net: Network, input_scale: int, lower: Sequence[int], upper: Sequence[int]) -> list[_LayerPlan]:
     plans = []
     scale = input_scale
     lo, hi = list(lower), list(upper)
@@ -278,7 +298,8 @@ def _bigint_product(values: np.ndarray, weights_t: Any, out_dim: int) -> np.ndar
 def _apply_activation(z: np.ndarray, plan: _LayerPlan) -> np.ndarray:
     act = plan.activation
     if act == "relu":
-        return np.maximum(z, 0) if z.dtype != object else np.where(z > 0, z, 0)
+        # in place: z is always a fresh array owned by the caller
+        return np.maximum(z, 0, out=z) if z.dtype != object else np.where(z > 0, z, 0)
     if act == "ltf":
         return np.where(z >= 0, 1, -1).astype(z.dtype if z.dtype != object else np.int64)
     if act == "step":
@@ -372,7 +393,7 @@ def _batch(parts: list[np.ndarray], scale: int) -> ExactBatch:
 
 # -- the Boolean cube ------------------------------------------------------------------------------------
 
-def iter_cube_chunks(net: Network, kind: str = "pm1", *, chunk_bits: int = 15,
+def iter_cube_chunks(net: Network, kind: str = "pm1", *, chunk_bits: int = 12,
                      progress: ProgressCallback | None = None) -> Iterator[tuple[int, np.ndarray, int]]:
     """Exact outputs over the cube, chunk by chunk: yields ``(start_index, numerators, denominator)``.
 
@@ -410,7 +431,7 @@ def iter_cube_chunks(net: Network, kind: str = "pm1", *, chunk_bits: int = 15,
         yield block * chunk, values, plans[-1].scale
 
 
-def evaluate_cube(net: Network, kind: str = "pm1", *, chunk_bits: int = 15,
+def evaluate_cube(net: Network, kind: str = "pm1", *, chunk_bits: int = 12,
                   progress: ProgressCallback | None = None) -> ExactBatch:
     """Exact outputs at every point of ``{-1,1}^n`` (``kind="pm1"``) or ``{0,1}^n`` (``"01"``).
 

@@ -32,6 +32,7 @@ import decimal
 import math
 import numbers
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
@@ -62,13 +63,14 @@ class Limits:
     Attributes
     ----------
     max_digits:
-        Most decimal digits allowed in a numerator or denominator (default 10,000: far beyond
-        any real weight, far below what exhausts memory).
+        Most decimal digits allowed in a numerator or denominator (default 4,000: far beyond
+        any real weight, far below what exhausts memory, and within Python's own limit on
+        converting integers to and from text, which :func:`set_limits` raises along with it).
     max_exponent:
         Largest absolute decimal exponent accepted in ``"1e-3"``-style strings (default 10,000).
     """
 
-    max_digits: int = 10_000
+    max_digits: int = 4_000
     max_exponent: int = 10_000
 
     @property
@@ -94,6 +96,10 @@ def set_limits(*, max_digits: int | None = None, max_exponent: int | None = None
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise NumberError(f"limit {key!r} must be a positive integer (got {value!r})")
     _limits = dataclasses.replace(_limits, **changes)
+    # Python refuses int <-> str conversions beyond sys.get_int_max_str_digits(); keep it above ours.
+    python_limit = sys.get_int_max_str_digits()
+    if python_limit and python_limit < _limits.max_digits + 10:
+        sys.set_int_max_str_digits(_limits.max_digits + 10)
     return previous
 
 
@@ -102,8 +108,8 @@ def limits(*, max_digits: int | None = None, max_exponent: int | None = None) ->
     """Context manager: raise or lower the limits inside a ``with`` block only.
 
     >>> from exactnets.rational import limits, as_rational
-    >>> with limits(max_exponent=20_000, max_digits=20_000):
-    ...     as_rational("1e15000") > 0
+    >>> with limits(max_exponent=5_000, max_digits=5_000):
+    ...     as_rational("1e4500") > 0
     True
     """
     previous = set_limits(max_digits=max_digits, max_exponent=max_exponent)
@@ -280,7 +286,15 @@ def format_rational(value: Fraction | int) -> str:
     ('-3/4', '5')
     """
     value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    try:
+        return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    except ValueError:  # past Python's int-to-text digit limit: an exact result is still printed
+        previous = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            return format_rational(value)
+        finally:
+            sys.set_int_max_str_digits(previous)
 
 
 def common_denominator(values: Iterable[Fraction]) -> int:

@@ -121,6 +121,8 @@ def test_million_digit_numerators_are_refused():
     with pytest.raises(NumberError, match="digits"):
         as_rational(10**200_000)
     with pytest.raises(NumberError, match="digits"):
+        as_rational("1" * 4500)  # past the default, and past Python's own int-to-text limit
+    with pytest.raises(NumberError, match="digits"):
         as_rational(Fraction(1, 10**200_000))
 
 
@@ -128,8 +130,12 @@ def test_limits_are_adjustable_and_restored():
     before = get_limits()
     with pytest.raises(NumberError):
         as_rational("1e20000")
+    with pytest.raises(NumberError):
+        as_rational("9" * 5000)
     with limits(max_exponent=30_000, max_digits=30_000):
         assert as_rational("1e20000") == 10**20000
+        assert as_rational("9" * 5000) == 10**5000 - 1
+        assert as_rational("9" * 25000) == 10**25000 - 1
     assert get_limits() == before
     with pytest.raises(NumberError):
         set_limits(max_digits=0)

@@ -163,6 +163,16 @@ def walsh_hadamard(values: Sequence[int] | np.ndarray) -> np.ndarray:
     return _transform_in_place(array, n)
 
 
+def _fractions(numerators: np.ndarray, denominator: int) -> tuple[Fraction, ...]:
+    """``tuple(Fraction(v, denominator) for v in numerators)``, building each distinct value once."""
+    if len(numerators) == 0:
+        return ()
+    distinct, positions = np.unique(numerators, return_inverse=True)
+    table = np.empty(len(distinct), dtype=object)
+    table[:] = [Fraction(int(v), denominator) for v in distinct.tolist()]
+    return tuple(table[positions.reshape(-1)].tolist())
+
+
 def fourier_coefficients_int(f: FunctionLike) -> tuple[np.ndarray, int]:
     """Fourier coefficients as ``(integers, denominator)``: ``f^(S) = integers[S] / denominator``.
 
@@ -204,7 +214,7 @@ def fourier_coefficients(f: FunctionLike) -> tuple[Fraction, ...]:
     (Fraction(1, 2), Fraction(-1, 4), Fraction(0, 1), Fraction(1, 4))
     """
     coefficients, denominator = fourier_coefficients_int(f)
-    return tuple(Fraction(int(c), denominator) for c in coefficients.tolist())
+    return _fractions(coefficients, denominator)
 
 
 def inverse_fourier(coefficients: Sequence[object] | np.ndarray) -> tuple[Fraction, ...]:
@@ -222,8 +232,7 @@ def inverse_fourier(coefficients: Sequence[object] | np.ndarray) -> tuple[Fracti
     (Fraction(1, 1), Fraction(0, 1))
     """
     n, numerators, denominator = integer_values(coefficients)
-    values = walsh_hadamard(numerators)
-    return tuple(Fraction(int(v), denominator) for v in values.tolist())
+    return _fractions(walsh_hadamard(numerators), denominator)
 
 
 def _popcounts(n: int) -> np.ndarray:

@@ -411,14 +411,17 @@ def network_to_json(net: Network) -> dict[str, Any]:
         doc["name"] = net.name
     if net.meta:
         doc["meta"] = _copy_meta(net.meta)
-    doc["layers"] = [
-        {
-            "activation": layer.activation,
-            "weights": [[_number_json(v) for v in row] for row in layer.weights],
-            "bias": [_number_json(v) for v in layer.bias],
-        }
-        for layer in net.layers
-    ]
+    try:
+        doc["layers"] = [
+            {
+                "activation": layer.activation,
+                "weights": [[_number_json(v) for v in row] for row in layer.weights],
+                "bias": [_number_json(v) for v in layer.bias],
+            }
+            for layer in net.layers
+        ]
+    except ValueError as error:  # Python's limit on the digits of an integer turned into text
+        raise InputError(f"cannot write the network: {error}") from None
     return doc
 
 
