@@ -55,6 +55,7 @@ from exactnets.boolean.functions import (
     parity,
     razborov_sherstov,
 )
+from exactnets.boolean.networks import network_truth_table
 from exactnets.boolean.circuits import (
     GATE_NAMES,
     Gate,
@@ -70,6 +71,7 @@ from exactnets.boolean.circuits import (
 
 __all__ = [
     "TruthTable",
+    "network_truth_table",
     "communication_matrix",
     "point_index",
     "walsh_hadamard",

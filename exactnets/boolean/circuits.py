@@ -255,7 +255,8 @@ class TreeCircuit:
     def uniform(cls, depth: int, gate: Gate | int) -> "TreeCircuit":
         """The tree with the same gate everywhere.
 
-        >>> TreeCircuit.uniform(2, Gate.xor()).truth_table() == __import__("exactnets").boolean.parity(4)
+        >>> from exactnets.boolean import parity
+        >>> TreeCircuit.uniform(2, Gate.xor()).truth_table() == parity(4)
         True
         """
         gate = _as_gate(gate, "gate")

@@ -11,8 +11,8 @@ exactly as the papers use them; each docstring says which one applies:
   input bit ``z`` is the point ``x = 1 - 2z`` and the output bit ``o`` is stored as
   ``(-1)^o = 1 - 2o``.  So a bit function's value 1 (true) is stored as ``-1``.
 
-Tables are built with numpy over all points at once; the obviously-correct pointwise definitions
-live in the tests.  Sizes are limited by the table: at most 30 variables, and memory grows as
+Tables are built with numpy over all points at once (from the point indices or from
+:func:`~exactnets.domains.cube_bits`); the obviously-correct pointwise definitions live in the tests.  Sizes are limited by the table: at most 30 variables, and memory grows as
 ``n 2^n`` bytes while building, so ``n <= 24`` is practical.
 """
 
@@ -54,6 +54,11 @@ def _positive_int(value: object, what: str) -> int:
     return int(value)
 
 
+def _popcounts(n: int) -> np.ndarray:
+    """The number of 1 bits ``z_1 + ... + z_n`` of every point, as int64 (point order)."""
+    return np.bitwise_count(np.arange(2**n, dtype=np.int64)).astype(np.int64)
+
+
 def _pm1_points(n: int) -> np.ndarray:
     return 1 - 2 * cube_bits(n).astype(np.int8)
 
@@ -71,7 +76,7 @@ def parity(n: int) -> TruthTable:
     [1, -1, -1, 1]
     """
     n = check_dimension(n)
-    return _table_from_output_bits(n, cube_bits(n).sum(axis=1, dtype=np.int64) & 1)
+    return _table_from_output_bits(n, _popcounts(n) & 1)
 
 
 def majority(n: int) -> TruthTable:
@@ -88,7 +93,7 @@ def majority(n: int) -> TruthTable:
     [1, 1, 1, -1]
     """
     n = check_dimension(n)
-    total = n - 2 * cube_bits(n).sum(axis=1, dtype=np.int64)
+    total = n - 2 * _popcounts(n)
     return _table_from_pm1(n, np.where(total >= 0, 1, -1))
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 from exactnets.domains import MAX_CUBE_DIM, cube_points
-from exactnets.errors import InputError, ShapeError
+from exactnets.errors import FloatRefusedError, InputError, ShapeError
 from exactnets.rational import as_rational
 
 __all__ = ["TruthTable", "communication_matrix", "check_dimension", "point_index"]
@@ -62,6 +62,8 @@ def _pm1_array(values: object, what: str = "values") -> np.ndarray:
         array = values
     else:
         items = list(values)
+        if not items:
+            return np.zeros(0, dtype=np.int8)
         if any(isinstance(v, (bool, np.bool_)) for v in items):
             index = next(i for i, v in enumerate(items) if isinstance(v, (bool, np.bool_)))
             raise InputError(f"{what}[{index}]: got a boolean; a truth-table entry must be the integer -1 or +1")
@@ -85,11 +87,11 @@ def _pm1_array(values: object, what: str = "values") -> np.ndarray:
         good = (array == 1) | (array == -1)
         if not np.all(good):
             index = int(np.argmin(good))
-            raise InputError(f"{what}[{index}]: a truth-table entry must be -1 or +1 (got {array[index]!r})")
+            raise InputError(f"{what}[{index}]: a truth-table entry must be -1 or +1 (got {array[index].item()!r})")
         return array.astype(np.int8)
     if kind == "f" or kind == "c":
-        raise InputError(
-            f"{what} has floating-point dtype {array.dtype}; exactnets never reads floats: pass -1/+1 integers"
+        raise FloatRefusedError(
+            f"{what} holds floats (dtype {array.dtype}); exactnets never reads floats: pass -1/+1 integers"
         )
     return np.fromiter((_pm1_entry(v, f"{what}[{i}]") for i, v in enumerate(array)), dtype=np.int8, count=len(array))
 
@@ -147,7 +149,7 @@ class TruthTable:
     >>> TruthTable(2, [1, 0, 1, 1])
     Traceback (most recent call last):
     ...
-    exactnets.errors.InputError: values[1]: a truth-table entry must be -1 or +1 (got np.int64(0))
+    exactnets.errors.InputError: values[1]: a truth-table entry must be -1 or +1 (got 0)
     """
 
     n: int
