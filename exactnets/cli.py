@@ -124,6 +124,59 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- equiv -----------------------------------------------------------------------------------------
+
+def _parse_domain(spec: str, dim: int):
+    from exactnets.domains import BooleanCube, Box, Reals
+    from exactnets.io import read_polytope
+
+    kind, _, rest = spec.partition(":")
+    if kind in ("cube", "cube01", "reals") and not rest:
+        return {"cube": lambda: BooleanCube(dim, "pm1"), "cube01": lambda: BooleanCube(dim, "01"),
+                "reals": lambda: Reals(dim)}[kind]()
+    if kind == "box":
+        bounds = [part.strip() for part in rest.split(",")]
+        if len(bounds) != 2 or not all(bounds):
+            raise InputError(f"--domain {spec!r}: write box:LO,HI, e.g. box:-1,1 (every coordinate in [LO, HI]); "
+                             f"for a box with different bounds per coordinate use a polytope file")
+        return Box.uniform(dim, bounds[0], bounds[1])
+    if kind == "polytope" and rest:
+        polytope = read_polytope(rest)
+        if polytope.dim != dim:
+            raise InputError(f"{rest}: the polytope has dimension {polytope.dim} but the networks read {dim} inputs")
+        return polytope
+    raise InputError(f"unknown --domain {spec!r}; expected cube, cube01, box:LO,HI, reals or polytope:FILE")
+
+
+def _cmd_equiv(args: argparse.Namespace) -> int:
+    from exactnets.io import read_network
+    from exactnets.verify.equivalence import check_equivalence
+
+    f, g = read_network(args.first), read_network(args.second)
+    if f.input_dim != g.input_dim:
+        raise InputError(f"{args.first} reads {f.input_dim} inputs but {args.second} reads {g.input_dim}")
+    if f.output_dim != g.output_dim:
+        raise InputError(f"{args.first} has {f.output_dim} outputs but {args.second} has {g.output_dim}")
+    domain = _parse_domain(args.domain, f.input_dim)
+    if args.timeout is not None and args.timeout <= 0:
+        raise InputError(f"--timeout must be a positive number of seconds (got {args.timeout})")
+    bar, update = _progress(0, "equiv", enabled=not args.json)
+    try:
+        def progress(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.reset(total=total)
+            update(done, total)
+
+        result = check_equivalence(f, g, domain, args.mode, method=args.method, timeout=args.timeout, progress=progress)
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        print(result.summary())
+    return result.exit_code
+
+
 # -- prove -----------------------------------------------------------------------------------------
 
 def _cmd_prove(args: argparse.Namespace) -> int:
@@ -170,6 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--cube", choices=("pm1", "01"), help="every point of {-1,1}^n (pm1) or {0,1}^n (01)")
     ev.add_argument("--out", metavar="FILE", help="with --cube: CSV file to write (default: standard output)")
     ev.set_defaults(run=_cmd_eval)
+
+    eq = commands.add_parser("equiv", help="do two networks compute the same function / decision on a domain?")
+    eq.add_argument("first", metavar="F.json")
+    eq.add_argument("second", metavar="G.json")
+    eq.add_argument("--domain", default="cube", metavar="DOMAIN",
+                    help="cube ({-1,1}^n, default), cube01 ({0,1}^n), box:LO,HI, reals, polytope:FILE")
+    eq.add_argument("--mode", default="function", metavar="MODE",
+                    help="function (default), decision (same sign, sgn(0)=+1), epsilon:EPS, argmax (ties to the lowest index)")
+    eq.add_argument("--method", default="auto", choices=("auto", "enumerate", "canonical", "regions", "z3"))
+    eq.add_argument("--timeout", type=float, metavar="SECONDS", help="give up with verdict unknown (exit 3) after this long")
+    eq.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    eq.set_defaults(run=_cmd_equiv)
 
     prove = commands.add_parser("prove", help="check the papers' claims exactly (the main job)")
     prove.add_argument("--quick", action="store_true", help="a representative subset of sizes (what CI runs)")

@@ -1,4 +1,4 @@
-"""Files in and out: JSON networks (``exactnets.network/1``) and CSV data sets.
+"""Files in and out: JSON networks (``exactnets.network/1``), polytopes, and CSV data sets.
 
 Every reader raises :class:`~exactnets.errors.FileFormatError` naming the file and the place of
 the problem; every writer writes exact numbers (integers and ``"p/q"``), so a round trip gives
@@ -7,6 +7,7 @@ back an equal value.
 
 from __future__ import annotations
 
+from exactnets.io.polytope_json import POLYTOPE_FORMAT, dumps_polytope, loads_polytope, read_polytope, write_polytope
 from exactnets.io.dataset_csv import dumps_dataset, loads_dataset, read_dataset, write_dataset
 from exactnets.io.network_json import (
     NETWORK_FORMAT,
@@ -30,4 +31,9 @@ __all__ = [
     "write_dataset",
     "loads_dataset",
     "dumps_dataset",
+    "POLYTOPE_FORMAT",
+    "read_polytope",
+    "write_polytope",
+    "loads_polytope",
+    "dumps_polytope",
 ]
