@@ -182,26 +182,40 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
 def _cmd_prove(args: argparse.Namespace) -> int:
     from proofs import run_claims, select_claims
 
-    claims = select_claims(args.only)
+    claims = select_claims(args.claim, args.paper)
     if args.list:
         for claim in claims:
-            print(f"{claim.id:<22} {claim.paper:<6} {claim.statement}")
+            print(f"{claim.id:<22} {claim.paper:<5} {claim.expect:<10} {claim.statement}")
         return EXIT_OK
-    report = run_claims(claims, full=not args.quick, echo=print)
+
+    def show(entry: dict[str, Any]) -> None:
+        evidence = entry["evidence"]
+        how = evidence.get("method") or evidence.get("reason") or ""
+        if "counterexample" in evidence:
+            how = f"at ({', '.join(evidence['counterexample'])})" + (f": {evidence['reason']}" if evidence.get("reason") else "")
+        instances = "" if entry["instances"] is None else str(entry["instances"])
+        mark = "" if entry["ok"] else "  <-- not the expected verdict"
+        print(f"{entry['verdict']:<20} {entry['id']:<18} {instances:>6} {entry['seconds']:>8.2f}s  {how}{mark}",
+              file=sys.stderr if args.json else sys.stdout, flush=True)
+
+    report = run_claims(claims, full=not args.quick, echo=show)
     if args.report:
         from exactnets.io.evaluations import atomic_output
 
         with atomic_output(args.report) as stream:
             json.dump(report, stream, indent=2)
             stream.write("\n")
-    counts = report["counts"]
-    print(f"\n{counts['proved']} proved, {counts['refuted']} refuted, {counts['unknown']} unknown"
-          f" ({report['seconds']:.1f} s)")
-    if counts["refuted"]:
-        return EXIT_REFUTED
-    if counts["unknown"]:
-        return EXIT_UNKNOWN
-    return EXIT_OK
+    if args.json:
+        print(json.dumps({"ok": report["ok"], "claims": [
+            {key: entry[key] for key in ("id", "verdict", "instances", "seconds", "evidence")} for entry in report["claims"]]}))
+    else:
+        counts = ", ".join(f"{n} {word}" for word, n in sorted(report["counts"].items()))
+        print(f"\n{len(report['claims'])} claims: {counts} ({report['seconds']:.1f} s, {report['mode']} sizes)"
+              f" -- {'all as expected' if report['ok'] else 'NOT all as expected'}")
+    if report["ok"]:
+        return EXIT_OK
+    words = {entry["verdict"] for entry in report["claims"] if not entry["ok"]}
+    return EXIT_REFUTED if words & {"refuted", "proved"} else EXIT_UNKNOWN
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -238,8 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     prove = commands.add_parser("prove", help="check the papers' claims exactly (the main job)")
     prove.add_argument("--quick", action="store_true", help="a representative subset of sizes (what CI runs)")
-    prove.add_argument("--only", action="append", metavar="ID", help="only claims whose id starts with ID (repeatable)")
+    prove.add_argument("--claim", "--only", dest="claim", action="append", metavar="ID",
+                       help="only claims whose id starts with ID (repeatable)")
+    prove.add_argument("--paper", action="append", metavar="PAPER", help="only claims of MB, MS, VS, PS or ABMM (repeatable)")
     prove.add_argument("--list", action="store_true", help="list the claims and exit")
+    prove.add_argument("--json", action="store_true", help='print {"ok": ..., "claims": [...]} (progress goes to stderr)')
     prove.add_argument("--report", metavar="FILE", help="save every verdict with its evidence as JSON")
     prove.set_defaults(run=_cmd_prove)
     return parser

@@ -23,7 +23,7 @@ def tree_function_counts(full: bool) -> Verdict:
     expected = {1: 16, 2: 520}
     if counts != expected or len(seen) != 520:
         return refuted([], reason=f"counted {counts}, brute force {len(seen)} at n = 4; the paper's class has {expected}")
-    return proved("enumeration of the class bottom-up, and at n = 4 of all 4096 circuits", counts=counts)
+    return proved("enumeration of the class bottom-up, and at n = 4 of all 4096 circuits", counts=counts, instances=4096 + 2)
 
 
 @claim("MS-Lemma5", "MS", "for every I, the tree with XOR gates above projection/constant leaves computes prod_{i in I} x_i")
@@ -47,4 +47,4 @@ def parity_circuits(full: bool) -> Verdict:
             checked += 1
     sampled = ", 64 sampled I at n = 16" if 4 in depths else ""
     return proved(f"exhaustive evaluation over {{-1,1}}^n of {checked} circuits (every I for n <= 8{sampled})",
-                  circuits=checked)
+                  instances=checked)

@@ -124,28 +124,54 @@ def test_interrupted_cube_leaves_no_file(capsys, net_file, tmp_path, monkeypatch
 def test_prove_quick_and_report(capsys, tmp_path):
     report = tmp_path / "report.json"
     code, out, _ = run(capsys, "prove", "--quick", "--report", str(report))
-    assert code == 0 and "0 refuted, 0 unknown" in out
+    assert code == 0 and "all as expected" in out
     saved = json.loads(report.read_text())
-    assert saved["mode"] == "quick" and saved["counts"]["refuted"] == 0
-    assert all(c["status"] == "proved" and c["method"] for c in saved["claims"])
+    assert saved["mode"] == "quick" and saved["ok"] is True and "refuted" not in saved["counts"]
+    for entry in saved["claims"]:
+        assert entry["verdict"] in ("proved", "expected-refutation", "cite-only")
+        assert entry["evidence"].get("method") or entry["evidence"].get("reason")
     code, out, _ = run(capsys, "prove", "--list")
     assert code == 0 and "MB-Claim5" in out
 
 
+def test_prove_json_and_filters(capsys):
+    code, out, err = run(capsys, "prove", "--quick", "--paper", "MS", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["ok"] is True
+    assert {c["id"] for c in doc["claims"]} >= {"MS-Setting", "MS-Lemma5"}
+    assert all(c["id"].startswith("MS-") for c in doc["claims"])
+    assert set(doc["claims"][0]) == {"id", "verdict", "instances", "seconds", "evidence"}
+    assert "MS-Setting" in err  # progress lines go to stderr with --json
+    code, out, _ = run(capsys, "prove", "--quick", "--claim", "MB-AppC")
+    assert code == 0 and "MB-AppC" in out and "MS-" not in out
+    assert main(["prove", "--paper", "XY"]) == 2
+
+
 def test_prove_exit_codes_follow_the_verdicts(capsys, monkeypatch):
     import proofs.registry as registry
-    from exactnets.verify import refuted, unknown
+    from exactnets.verify import proved, refuted, unknown
 
-    claims = [registry.Claim("X-1", "MB", "always fails", lambda full: refuted([1, 0], "by design"))]
-    monkeypatch.setattr(registry, "all_claims", lambda: claims)
+    def only(*claims):
+        monkeypatch.setattr(registry, "all_claims", lambda: list(claims))
+
+    only(registry.Claim("X-1", "MB", "always fails", lambda full: refuted([1, 0], "by design")))
     code, out, _ = run(capsys, "prove")
-    assert code == 1 and "REFUTED" in out and "(1, 0)" in out
-    claims[0] = registry.Claim("X-2", "MB", "cannot tell", lambda full: unknown("timeout after 1 s"))
+    assert code == 1 and "refuted" in out and "(1, 0)" in out and "not the expected" in out
+    only(registry.Claim("X-2", "MB", "cannot tell", lambda full: unknown("timeout after 1 s")))
     code, out, _ = run(capsys, "prove")
     assert code == 3 and "timeout" in out
-    claims[0] = registry.Claim("X-3", "MB", "crashes", lambda full: 1 / 0)
+    only(registry.Claim("X-3", "MB", "crashes", lambda full: 1 / 0))
     code, out, _ = run(capsys, "prove")
     assert code == 3 and "ZeroDivisionError" in out
+    only(registry.Claim("X-4", "PS", "a misprint", lambda full: refuted([2], "as printed"), expect="refuted"))
+    code, out, _ = run(capsys, "prove")
+    assert code == 0 and "expected-refutation" in out
+    only(registry.Claim("X-5", "PS", "a misprint that survived", lambda full: proved("oops"), expect="refuted"))
+    code, out, _ = run(capsys, "prove")
+    assert code == 1
+    only(registry.Claim("X-6", "ABMM", "asymptotic", None, expect="cite-only", why="asymptotic"))
+    code, out, _ = run(capsys, "prove")
+    assert code == 0 and "cite-only" in out
 
 
 def test_module_entry_point_reports_errors_without_traceback(tmp_path):
