@@ -9,5 +9,3 @@ cite_only("MB-Thm2.6", "MB", "the Arkadev-Nikhil function has sign-rank 2^Omega(
           "a cited lower bound (Chattopadhyay-Mande), asymptotic; small (a, b) variants only give upper bounds")
 cite_only("MS-Thm2", "MS", "layerwise gradient descent learns tree circuits under LCA product distributions",
           "a probability >= 1 - delta statement about a randomized algorithm; only its returned networks can be checked")
-cite_only("MS-Thm11", "MS", "the Razborov-Sherstov function f_m has sign-rank 2^Omega(m)",
-          "a cited asymptotic lower bound; rank-based upper bounds at m = 2 are computed instead")
