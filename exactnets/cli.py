@@ -245,10 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="cube ({-1,1}^n, default), cube01 ({0,1}^n), box:LO,HI, reals, polytope:FILE")
     eq.add_argument("--mode", default="function", metavar="MODE",
                     help="function (default), decision (same sign, sgn(0)=+1), epsilon:EPS, argmax (ties to the lowest index)")
-    eq.add_argument("--method", default="auto", choices=("auto", "enumerate", "canonical", "regions", "z3"))
+    eq.add_argument("--method", default="auto", choices=("auto", "enumerate", "canonical", "dnf", "regions", "z3"))
     eq.add_argument("--timeout", type=float, metavar="SECONDS", help="give up with verdict unknown (exit 3) after this long")
     eq.add_argument("--json", action="store_true", help="print the verdict as JSON")
     eq.set_defaults(run=_cmd_equiv)
+
+    from exactnets import cli_construct
+
+    cli_construct.register(commands)
 
     prove = commands.add_parser("prove", help="check the papers' claims exactly (the main job)")
     prove.add_argument("--quick", action="store_true", help="a representative subset of sizes (what CI runs)")

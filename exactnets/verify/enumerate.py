@@ -70,7 +70,7 @@ def _as_exact_ints(array: np.ndarray, factor: int) -> np.ndarray:
     """``array * factor`` without overflow: int64 when a bound allows it, Python integers otherwise."""
     if array.dtype != object:
         peak = int(np.abs(array).max()) if array.size else 0
-        if peak * abs(factor) < 2**62:
+        if abs(factor) < 2**62 and peak * abs(factor) < 2**62:
             return array.astype(np.int64) * np.int64(factor)
         array = array.astype(object)
     return array * factor

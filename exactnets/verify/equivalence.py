@@ -4,12 +4,14 @@ Methods (each a module with ``decide(f, g, domain, mode, deadline, progress)``):
 
 ``enumerate``  every point of a Boolean cube, in exact integer batches (:mod:`.enumerate`);
 ``canonical``  the canonical form of 2-layer ReLU nets, function mode (:mod:`.canonical`);
+``dnf``        a 2-layer ReLU net against a threshold net built from Pan & Srikumar's
+               inequalities, decision mode, by per-case certificates (:mod:`.dnf`);
 ``regions``    branch and bound over activation regions with exactly certified bounds and LPs,
                for boxes, polytopes and R^n, any depth (:mod:`.regions`);
 ``z3``         the direct encoding in linear real arithmetic (:mod:`.smt`).
 
 ``auto`` tries, in order, the methods that apply: enumeration on cubes up to 2^26 points;
-otherwise canonical, then regions, then z3 — sharing one deadline.  A method that cannot take
+otherwise canonical, dnf, regions, then z3 — sharing one deadline.  A method that cannot take
 the query raises :class:`~exactnets.verify.query.NotApplicable` and the next one is tried.
 """
 
@@ -30,6 +32,7 @@ __all__ = ["check_equivalence", "METHODS", "resolve_domain"]
 METHODS: dict[str, str] = {
     "enumerate": "exactnets.verify.enumerate",
     "canonical": "exactnets.verify.canonical",
+    "dnf": "exactnets.verify.dnf",
     "regions": "exactnets.verify.regions",
     "z3": "exactnets.verify.smt",
 }
@@ -49,7 +52,7 @@ def resolve_domain(domain: Domain | str, dim: int) -> Domain:
 def _portfolio(domain: Domain) -> list[str]:
     if isinstance(domain, BooleanCube):
         return ["enumerate", "z3"]
-    return ["canonical", "regions", "z3"]
+    return ["canonical", "dnf", "regions", "z3"]
 
 
 def check_equivalence(f: Network, g: Network, domain: Domain | str = "cube", mode: Mode | str = "function", *,
