@@ -174,6 +174,7 @@ class _LayerPlan:
     offset: np.ndarray  # scaled bias s * b_int, shape (out,)
     scale: int  # scale of this layer's output values
     bound: int  # proven bound on every partial sum of this layer
+    dead: tuple[int, ...] = ()  # input columns with only zero weights: their values are never read
 
 
 def _integer_layer(layer: Layer) -> tuple[list[list[int]], list[int], int]:
@@ -269,7 +270,11 @@ def _make_plan(net: Network, input_scale: int, lower: Sequence[int], upper: Sequ
             hi = [max(-out_scale, min(out_scale, b)) for b in new_hi]
         else:
             lo, hi = new_lo, new_hi
-        plans.append(_LayerPlan(backend, act, weights_t, _array(offset, backend), out_scale if act not in ("ltf", "step") else 1, bound))
+        # The bound says nothing about inputs that every weight ignores; they are zeroed before the
+        # backend conversion so that a huge value there cannot overflow it.
+        dead = tuple(j for j in range(len(transposed)) if not any(transposed[j]))
+        plans.append(_LayerPlan(backend, act, weights_t, _array(offset, backend),
+                                out_scale if act not in ("ltf", "step") else 1, bound, dead))
         scale = plans[-1].scale
     return plans
 
@@ -313,6 +318,9 @@ def _apply_activation(z: np.ndarray, plan: _LayerPlan) -> np.ndarray:
 
 
 def _run_layer(values: np.ndarray, plan: _LayerPlan, out_dim: int) -> np.ndarray:
+    if plan.dead and plan.backend != "bigint":
+        values = values.copy()
+        values[:, list(plan.dead)] = 0
     values = _to_backend(values, plan.backend)
     if plan.backend == "bigint":
         z = _bigint_product(values, plan.weights_t, out_dim) + plan.offset

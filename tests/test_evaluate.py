@@ -153,3 +153,12 @@ def test_large_cube_matches_reference_on_sampled_points():
     cube = evaluate_cube(net)
     for i in rng.integers(0, 2**16, 300).tolist():
         assert cube.row(i) == evaluate(net, cube_point(16, i))
+
+
+def test_huge_values_that_no_weight_reads_do_not_overflow():
+    # unit 0 is astronomically large but layer 1 ignores it, so layer 1 runs on float64
+    net = Network(1, [Layer("relu", [[2**200], [1]], [0, 1]), Layer("linear", [[0, "1/3"]], [0])])
+    assert [p.backend for p in _plan(net, 1, [-1], [1])] == ["bigint", "float64"]
+    for x in (-1, 1):
+        assert evaluate_batch(net, [[x]]).row(0) == evaluate(net, [x])
+    assert evaluate_cube(net).to_fractions() == [evaluate(net, [1]), evaluate(net, [-1])]
