@@ -250,9 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     eq.add_argument("--json", action="store_true", help="print the verdict as JSON")
     eq.set_defaults(run=_cmd_equiv)
 
-    from exactnets import cli_construct, cli_train
+    from exactnets import cli_construct, cli_rank, cli_train
 
     cli_construct.register(commands)
+    cli_rank.register(commands)
     cli_train.register(commands)
 
     prove = commands.add_parser("prove", help="check the papers' claims exactly (the main job)")

@@ -26,7 +26,8 @@ from exactnets.verify.verdict import Verdict, unknown
 __all__ = ["Claim", "claim", "cite_only", "all_claims", "select_claims", "run_claims", "CLAIM_MODULES", "PAPERS"]
 
 #: Modules that register claims (imported on first use).
-CLAIM_MODULES = ("proofs.mukherjee_basu", "proofs.malach_shalev_shwartz", "proofs.constructions_claims", "proofs.cited")
+CLAIM_MODULES = ("proofs.mukherjee_basu", "proofs.malach_shalev_shwartz", "proofs.constructions_claims",
+                 "proofs.rank_claims", "proofs.cited")
 
 #: The papers, by the short names CLAIMS.md uses.
 PAPERS = ("MB", "MS", "VS", "PS", "ABMM")
