@@ -407,3 +407,15 @@ def test_exact_lp_answers_agree_with_z3(data):
         assert bound >= value
     if kind == "unbounded":
         assert bound is None
+
+
+def test_degenerate_domains():
+    g = permuted_split_rescaled()
+    # a box of one point, a flat box, an empty polytope
+    check(F2, g, Box([F(1, 3), F(-1, 7)], [F(1, 3), F(-1, 7)]), ("epsilon", 0), "equivalent")
+    check(F2, g, Box([-1, F(1, 2)], [2, F(1, 2)]), "decision", "equivalent")
+    h = two_layer([([1, -1], 0), ([1, 2], -1)], [2, -1], F(1, 3))  # F2 - 1/6
+    r = check(F2, h, Box([F(1, 3), 0], [F(1, 3), 0]), "function", "counterexample")
+    assert r.counterexample.x == (F(1, 3), 0)
+    empty = Polytope([[1, 0], [-1, 0]], [0, -1])  # x <= 0 and x >= 1
+    check(F2, h, empty, "function", "equivalent")

@@ -796,11 +796,12 @@ def _split_input(P: _Problem, node: _Node, bd: _Bounds, pieces_f, pieces_g, unst
     relative = widths / P.root_widths
     sens = bd.sens if bd.sens is not None and np.any(bd.sens > 0) else np.ones(P.n)
     score = widths * (sens + 1e-12 * (sens.max() if sens.max() > 0 else 1.0))
+    score[widths <= 0] = -1.0  # a side of zero width cannot be bisected
     j = int(np.argmax(score))
     # The objective's sensitivity ignores how the box feeds unstable units: keep the box from
     # growing thinner than 1 : aspect in any direction (measured on the deep benchmark).
     widest = int(np.argmax(relative))
-    if relative[widest] > P.opt.max_aspect * relative[j]:
+    if widths[widest] > 0 and relative[widest] > P.opt.max_aspect * relative[j]:
         j = widest
     mid = (node.lower[j] + node.upper[j]) / 2
     left_upper = list(node.upper)
@@ -871,7 +872,8 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
             return []
         unstable = sum(int((p < 0).sum()) for p in (*pieces_f, *pieces_g))
         max_splits = P.opt.max_input_splits if P.opt.max_input_splits is not None else P.default_input_splits
-        if bd is not None and node.input_splits < max_splits and unstable > P.opt.neuron_split_below and P.n > 0:
+        splittable = any(b > a for a, b in zip(node.lower, node.upper)) if node.bounded else False
+        if bd is not None and splittable and node.input_splits < max_splits and unstable > P.opt.neuron_split_below:
             progress = (node.parent_unstable is None or unstable < node.parent_unstable
                         or (node.parent_gap is not None and bd.gap < 0.75 * node.parent_gap))
             stall = 0 if progress else node.stall + 1
