@@ -177,3 +177,22 @@ def test_polytope_files(tmp_path, capsys, pair):
     bad.write_text('{"format": "exactnets.polytope/1", "A": [[1, 0], [1]], "b": [1, 2]}')
     assert main(["equiv", str(pair["f"]), str(pair["g"]), "--domain", f"polytope:{bad}"]) == 2
     assert "A[1]" in capsys.readouterr().err
+
+
+def test_portfolio_shortcuts_identical_networks_and_tries_z3_before_the_region_search():
+    import random as _random
+
+    from tests.test_verify_agreement import rewrite
+
+    r = _random.Random(5)
+    sizes = [6, 30, 30, 30, 1]
+    layers = [Layer("relu" if i < 3 else "linear",
+                    [[Fraction(r.randint(-9, 9), r.randint(1, 9)) for _ in range(sizes[i])] for _ in range(sizes[i + 1])],
+                    [Fraction(r.randint(-9, 9), r.randint(1, 9)) for _ in range(sizes[i + 1])]) for i in range(4)]
+    f = Network(6, layers)
+    same = check_equivalence(f, Network(6, layers), Box.uniform(6, -1, 1))
+    assert same.verdict == "equivalent" and "identical" in same.method
+    g = rewrite(f, _random.Random(1))
+    assert g.layers != f.layers
+    result = check_equivalence(f, g, Box.uniform(6, -1, 1))
+    assert result.verdict == "equivalent"

@@ -11,7 +11,8 @@ Methods (each a module with ``decide(f, g, domain, mode, deadline, progress)``):
 ``z3``         the direct encoding in linear real arithmetic (:mod:`.smt`).
 
 ``auto`` tries, in order, the methods that apply: enumeration on cubes up to 2^26 points;
-otherwise canonical, dnf, regions, then z3 — sharing one deadline.  A method that cannot take
+otherwise canonical, dnf, a short z3 try (at most 2 s or a tenth of the budget), regions, then z3
+for what is left — sharing one deadline.  Networks with identical layers are equivalent at once.  A method that cannot take
 the query raises :class:`~exactnets.verify.query.NotApplicable` and the next one is tried.
 """
 
@@ -49,10 +50,24 @@ def resolve_domain(domain: Domain | str, dim: int) -> Domain:
                      f"'cube', 'cube01', 'reals'")
 
 
+#: A short first try of z3 before the region search: its exact normal form settles rewritten
+#: copies of deep networks at once, where a branch and bound would explore the whole domain.
+QUICK_Z3_SECONDS = 2.0
+
+
 def _portfolio(domain: Domain) -> list[str]:
     if isinstance(domain, BooleanCube):
         return ["enumerate", "z3"]
-    return ["canonical", "dnf", "regions", "z3"]
+    return ["canonical", "dnf", "z3-quick", "regions", "z3"]
+
+
+def _slice(deadline: Deadline, name: str) -> Deadline:
+    """The deadline a method runs under: the query's, or a short slice of it for the quick z3 try."""
+    if name != "z3-quick":
+        return deadline
+    remaining = deadline.remaining()
+    budget = QUICK_Z3_SECONDS if remaining is None else min(QUICK_Z3_SECONDS, remaining / 10)
+    return Deadline(max(budget, 1e-3))
 
 
 def check_equivalence(f: Network, g: Network, domain: Domain | str = "cube", mode: Mode | str = "function", *,
@@ -78,13 +93,15 @@ def check_equivalence(f: Network, g: Network, domain: Domain | str = "cube", mod
     deadline = Deadline(timeout)
     if method != "auto" and method not in METHODS:
         raise InputError(f"unknown method {method!r}; expected auto or one of {', '.join(METHODS)}")
+    if method == "auto" and f.layers == g.layers:  # the same weights: nothing to search
+        return EquivalenceResult("equivalent", "the two networks have identical layers", deadline.elapsed())
     order = [method] if method != "auto" else _portfolio(domain)
     reasons: list[str] = []
     last: EquivalenceResult | None = None
     for name in order:
-        module = importlib.import_module(METHODS[name])
+        module = importlib.import_module(METHODS[name.removesuffix("-quick")])
         try:
-            result = module.decide(f, g, domain, mode, deadline, progress)
+            result = module.decide(f, g, domain, mode, _slice(deadline, name), progress)
         except NotApplicable as why:
             if method != "auto":
                 raise
