@@ -510,8 +510,6 @@ def test_a_hard_instance_times_out_honestly():
     assert result.verdict == "unknown" and "timeout" in result.reason and "before encoding" in result.reason
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread() or os.name != "posix",
-                    reason="SIGINT reaches Python in the main thread only")
 def test_ctrl_c_during_solving_raises_keyboard_interrupt():
     f, g, box, mode = hard_epsilon_instance()
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
