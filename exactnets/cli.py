@@ -250,11 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     eq.add_argument("--json", action="store_true", help="print the verdict as JSON")
     eq.set_defaults(run=_cmd_equiv)
 
-    from exactnets import cli_construct, cli_rank, cli_train
+    from exactnets import cli_construct, cli_interop, cli_plot, cli_rank, cli_train
 
     cli_construct.register(commands)
     cli_rank.register(commands)
     cli_train.register(commands)
+    cli_interop.register(commands)
+    cli_plot.register(commands)
 
     prove = commands.add_parser("prove", help="check the papers' claims exactly (the main job)")
     prove.add_argument("--quick", action="store_true", help="a representative subset of sizes (what CI runs)")

@@ -26,8 +26,9 @@ from exactnets.verify.verdict import Verdict, unknown
 __all__ = ["Claim", "claim", "cite_only", "all_claims", "select_claims", "run_claims", "CLAIM_MODULES", "PAPERS"]
 
 #: Modules that register claims (imported on first use).
-CLAIM_MODULES = ("proofs.mukherjee_basu", "proofs.malach_shalev_shwartz", "proofs.constructions_claims",
-                 "proofs.rank_claims", "proofs.cited")
+CLAIM_MODULES = ("proofs.mukherjee_basu", "proofs.malach_shalev_shwartz", "proofs.pan_srikumar",
+                 "proofs.vardi_shamir", "proofs.arora", "proofs.constructions_claims", "proofs.rank_claims",
+                 "proofs.misprints", "proofs.cited")
 
 #: The papers, by the short names CLAIMS.md uses.
 PAPERS = ("MB", "MS", "VS", "PS", "ABMM")

@@ -1,0 +1,3 @@
+"""Claims of arora checked by `exactnets prove` (see CLAIMS.md)."""
+
+from __future__ import annotations
