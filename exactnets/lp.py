@@ -535,32 +535,12 @@ def find_point(region: Region, *, deadline: Any = None, stats: LPStats | None = 
 
 
 def _farkas_value(region: Region, y: Sequence[float], scales: Sequence[int]) -> Fraction:
-    """``y^T b + max_{x in box, s in [-1,1]} (-(A^T y) . (x, s))``; negative proves emptiness (Farkas)."""
-    n = region.dim
-    total = Fraction(0)
-    residual = [Fraction(0)] * n
-    r_s = Fraction(0)
-    for h, e, yv in zip(region.halfspaces, scales, y):
-        if not (yv > 0.0) or not math.isfinite(yv):
-            continue
-        mult = Fraction(yv) / (1 << e)
-        total += mult * h.b
-        for j, a in enumerate(h.a):
-            if a:
-                residual[j] -= mult * a
-        if h.strict:
-            r_s -= Fraction(yv)  # the strictness variable has coefficient 1 in the scaled row
-    for j in range(n):
-        r = residual[j]
-        if r > 0:
-            if region.upper[j] is None:
-                return Fraction(1)
-            total += r * region.upper[j]
-        elif r < 0:
-            if region.lower[j] is None:
-                return Fraction(1)
-            total += r * region.lower[j]
-    return total + abs(r_s)
+    """``y^T b + max_{x in box, s in [-1,1]} (-(A^T y) . (x, s))``; negative proves emptiness (Farkas).
+
+    The Lagrangian bound of the zero objective; an unbounded residual gives 1 (no proof).
+    """
+    value = _lagrangian_bound(region, [Fraction(0)] * region.dim, y, scales, Fraction(0))
+    return Fraction(1) if value is None else value
 
 
 class EmptyRegion(Exception):
