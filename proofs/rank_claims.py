@@ -176,6 +176,14 @@ def lemma41_blocks(full: bool) -> Verdict:
                   instances=count)
 
 
+def _top_nonzero(pre, signs):
+    """MB-TopNonzero: shift the pre-threshold matrix off zero; the shifted matrix and a failure message or None."""
+    shift = top_nonzero_shift(pre)
+    shifted = add_constant(pre, shift)
+    agree, bad = check_sign_agreement(signs, shifted)
+    return shifted, None if agree else f"the MB-TopNonzero shift {shift} changed the sign at {bad}"
+
+
 @claim("MB-Thm2.5", "MB", "sign-rank of an LTF-of-(ReLU)^(d-1) circuit with Def. 2 bottom weights <= the chain of "
                           "Thm 2.5 (calculator), so computing a function of larger sign-rank needs the calculator's size")
 def theorem25_chain(full: bool) -> Verdict:
@@ -186,13 +194,9 @@ def theorem25_chain(full: bool) -> Verdict:
             widths = [r.randint(1, 3) for _ in range(r.randint(1, 3))]
             W = r.randint(1, 2)
             net, _, _ = random_def2_network(r, m, widths, W, top="ltf")
-            signs = network_matrix(net, m, entries="sign")
-            pre = network_matrix(net, m, entries="pre")
-            shift = top_nonzero_shift(pre)
-            shifted = add_constant(pre, shift)
-            agree, bad = check_sign_agreement(signs, shifted)
-            if not agree:
-                return refuted([], f"MB-TopNonzero shift {shift} changed the sign at {bad}")
+            shifted, trouble = _top_nonzero(network_matrix(net, m, entries="pre"), network_matrix(net, m, entries="sign"))
+            if trouble:
+                return refuted([], trouble)
             upper, _ = _certified_rank(shifted, seed=count)
             chain = mb_theorem_2_5(widths, m, W)
             if not upper <= chain["layered"] <= chain["induction"]:
@@ -232,9 +236,9 @@ def lemma23_rank(full: bool) -> Verdict:
             distinct = sum(len(set(np.asarray(cube_values(row[:n_prime])).tolist())) for row in net.layers[0].weights)
             bounds = ms_lemma_23(k, B, n_prime)
             r_exact, _ = _certified_rank(A, seed=count)
-            shifted = add_constant(A, top_nonzero_shift(A))
-            if not check_sign_agreement(sign_matrix(A), shifted)[0]:
-                return refuted([], "the MB-TopNonzero shift changed a sign")
+            shifted, trouble = _top_nonzero(A, sign_matrix(A))
+            if trouble:
+                return refuted([], trouble)
             sr_upper, _ = _certified_rank(shifted, seed=count + 1)
             if not (r_exact <= distinct <= bounds["rank_refined"] <= bounds["catalogue"]
                     and sr_upper <= bounds["refined"] <= bounds["paper"]):
