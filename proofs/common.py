@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 
-from exactnets.verify.verdict import Verdict, proved
+from exactnets.verify.verdict import Verdict, proved, refuted, unknown
 
 #: Every random instance stream starts here, so a refutation can be reproduced.
 SEED = 20161110
@@ -32,3 +32,12 @@ def all_proved(instances: Iterable[tuple[str, Callable[[], Verdict]]], method: s
                            f"{label}: {verdict.reason}" if verdict.reason else label, details)
         count += 1
     return proved(f"{method}; {count} instances", instances=count)
+
+
+def equivalence_verdict(result) -> Verdict:
+    """An equivalence result as a claim verdict (a counterexample was already replayed by the engine)."""
+    if result.verdict == "equivalent":
+        return proved(result.method)
+    if result.verdict == "counterexample":
+        return refuted(result.counterexample.x, reason=result.summary())
+    return unknown(result.reason or "unknown")

@@ -27,7 +27,7 @@ from exactnets.linalg.blocks import (
     merge_cuts,
     random_def2_network,
 )
-from exactnets.linalg.comm import add_constant, network_matrix, pre_threshold_network
+from exactnets.linalg.comm import add_constant, network_matrix
 from exactnets.network import Layer, Network
 from exactnets.signrank import (
     check_sign_agreement,
@@ -38,7 +38,7 @@ from exactnets.signrank import (
     sign_rank_bounds,
     top_nonzero_shift,
 )
-from exactnets.verify.verdict import Verdict, proved, refuted, unknown
+from exactnets.verify.verdict import Verdict, proved, refuted
 from proofs.common import rng
 from proofs.registry import claim
 

@@ -29,7 +29,10 @@ def test_claim_ids_are_claims_md_tags():
     if claims_md.exists():  # beside the checkout in development and CI
         text = claims_md.read_text()
         for claim_id in ids:
-            assert f"### {claim_id}" in text or f"/ {claim_id}" in text or f"{claim_id}:" in text, claim_id
+            # a misprint is refuted under the id of the claim it misprints, marked "-as-printed"
+            tag = claim_id.removesuffix("-as-printed")
+            tag = {"ABMM-AlgC": "ABMM-Alg1D"}.get(tag, tag)  # the name for App. C's algorithm
+            assert f"### {tag}" in text or f"/ {tag}" in text or f"{tag}:" in text, claim_id
 
 
 def test_runner_counts():

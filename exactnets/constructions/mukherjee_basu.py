@@ -7,6 +7,8 @@ constructions need (CLAIMS.md pitfall P2) is the output layer's bias.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -30,6 +32,18 @@ __all__ = [
     "prop_2_3_relu_net",
     "prop_2_3_ltf_net",
     "distinct_values",
+    "andreev_restrictions",
+    "andreev_shift",
+    "restrict_andreev",
+    "restrict_affine",
+    "restricted_range",
+    "relu_gate_status",
+    "is_removable",
+    "ltf_is_constant",
+    "binomial_upper_tail",
+    "exp_upper_bound",
+    "claim1_check",
+    "top_nonzero_shift",
 ]
 
 
@@ -199,3 +213,201 @@ def distinct_values(net: Network, kind: str = "pm1") -> int:
     from exactnets.evaluate import evaluate_cube
 
     return len(set(evaluate_cube(net, kind).numerators[:, 0].tolist()))
+
+
+# -- Section 3: Andreev's function under random restrictions (Def. 5, Claim 2) -------------------
+
+def andreev_restrictions(n: int):
+    """Every restriction of Mukherjee & Basu's Definition 5 for Andreev's function on ``n`` bits.
+
+    A restriction fixes every input bit except one bit in each row of the matrix part ``a``.  It
+    is yielded as a tuple of length ``n`` with ``0``/``1`` for a fixed bit and ``None`` for a free
+    one (layout of :func:`exactnets.boolean.functions.andreev`: truth table ``z[0:n/2]``, then
+    ``a`` row by row).  There are ``columns^k * 2^(n/2) * 2^(k(columns-1))`` of them; only ``n <=
+    8`` is practical (``n = 8``: 256).
+    """
+    from exactnets.boolean.functions import andreev_parameters
+
+    k, columns = andreev_parameters(n)
+    half = n // 2
+    fixed_a = k * (columns - 1)
+    for free in itertools.product(range(columns), repeat=k):
+        for table in range(2**half):
+            x = [table >> (half - 1 - i) & 1 for i in range(half)]
+            for rest in range(2**fixed_a):
+                bits = iter(rest >> (fixed_a - 1 - i) & 1 for i in range(fixed_a))
+                a = [None if j == free[row] else next(bits) for row in range(k) for j in range(columns)]
+                yield tuple(x + a)
+
+
+def _free_positions(rho: Sequence[Any]) -> list[int]:
+    return [i for i, v in enumerate(rho) if v is None]
+
+
+def andreev_shift(rho: Sequence[Any]) -> int:
+    """``c_rho``: the parities of the fixed bits of each row of ``a``, read as a ``k``-bit index
+    (row 1 most significant).  CLAIMS.md MB-Def5-Claim2: ``A_n|rho(y) = x[y XOR c_rho]``."""
+    from exactnets.boolean.functions import andreev_parameters
+
+    k, columns = andreev_parameters(len(rho))
+    half = len(rho) // 2
+    shift = 0
+    for row in range(k):
+        cells = rho[half + row * columns: half + (row + 1) * columns]
+        if sum(1 for v in cells if v is None) != 1:
+            raise InputError(f"a Definition 5 restriction leaves exactly one bit of each row free (row {row + 1}: {cells})")
+        shift = 2 * shift + (sum(int(v) for v in cells if v is not None) & 1)
+    return shift
+
+
+def restrict_andreev(rho: Sequence[Any]) -> tuple[int, ...]:
+    """The truth table of ``A_n|rho`` on the ``k`` free bits ``y`` (``y_1`` = the free bit of row 1,
+    most significant), computed by evaluating Andreev's function at each completion of ``rho``."""
+    from exactnets.boolean.functions import andreev_bit
+
+    free = _free_positions(rho)
+    andreev_shift(rho)  # validates the shape of the restriction
+    k = len(free)
+    out = []
+    for y in range(2**k):
+        point = list(rho)
+        for i, position in enumerate(free):
+            point[position] = y >> (k - 1 - i) & 1
+        out.append(andreev_bit(point))
+    return tuple(out)
+
+
+# -- Section 3: removable gates --------------------------------------------------------------------
+
+def restrict_affine(weights: Sequence[Any], bias: Any, rho: Sequence[Any]) -> tuple[tuple[Fraction, ...], Fraction]:
+    """``b + <w, x>`` with the fixed coordinates of ``rho`` substituted: (weights of the free
+    coordinates, constant).  ``rho`` holds a value for each fixed coordinate and ``None`` for a free one."""
+    w = as_rational_vector(weights, what="gate weights")
+    b = as_rational(bias, what="gate bias")
+    if len(rho) != len(w):
+        raise InputError(f"the restriction has {len(rho)} coordinates but the gate reads {len(w)}")
+    constant = b + sum((wi * as_rational(v, what="fixed value") for wi, v in zip(w, rho) if v is not None), Fraction(0))
+    return tuple(wi for wi, v in zip(w, rho) if v is None), constant
+
+
+def restricted_range(weights: Sequence[Any], bias: Any, rho: Sequence[Any], kind: str = "pm1") -> tuple[Fraction, Fraction]:
+    """The exact minimum and maximum of ``b + <w, x>`` over the free coordinates in ``{-1,1}``
+    (``kind="pm1"``: ``c -+ sum |w_i|``) or ``{0,1}`` (``kind="01"``: ``c + sum min/max(0, w_i)``)."""
+    free, constant = restrict_affine(weights, bias, rho)
+    if kind == "pm1":
+        spread = sum((abs(w) for w in free), Fraction(0))
+        return constant - spread, constant + spread
+    if kind == "01":
+        return constant + sum((min(w, 0) for w in free), Fraction(0)), constant + sum((max(w, 0) for w in free), Fraction(0))
+    raise InputError(f"kind must be 'pm1' or '01' (got {kind!r})")
+
+
+def relu_gate_status(weights: Sequence[Any], bias: Any, rho: Sequence[Any], kind: str = "pm1") -> str:
+    """What a ReLU gate becomes under the restriction ``rho`` (Mukherjee & Basu, Sec. 3, after Claim 2).
+
+    ``"zero"``: its argument is ``<= 0`` on every remaining input, so the gate is the constant 0;
+    ``"linear"``: the argument is ``>= 0`` everywhere, so the gate equals its (affine) argument and
+    can be replaced by direct wires to the output LTF; both cases are *removable*.  ``"live"``:
+    the argument takes both signs.
+    """
+    low, high = restricted_range(weights, bias, rho, kind)
+    if high <= 0:
+        return "zero"
+    if low >= 0:
+        return "linear"
+    return "live"
+
+
+def is_removable(weights: Sequence[Any], bias: Any, rho: Sequence[Any], kind: str = "pm1") -> bool:
+    """Is the ReLU gate ``max(0, b + <w, x>)`` removable under ``rho``?  (See :func:`relu_gate_status`.)"""
+    return relu_gate_status(weights, bias, rho, kind) != "live"
+
+
+def ltf_is_constant(weights: Sequence[Any], bias: Any, rho: Sequence[Any], kind: str = "pm1") -> bool:
+    """Is the LTF ``sgn(b + <w, x>)`` (``sgn(0) = +1``) constant under ``rho``?  Its argument is
+    ``>= 0`` everywhere or ``< 0`` everywhere.  Every such restriction also makes the ReLU gate
+    with that argument removable (the converse fails when the argument's maximum is exactly 0)."""
+    low, high = restricted_range(weights, bias, rho, kind)
+    return low >= 0 or high < 0
+
+
+# -- Section 3: Claim 1, the exact binomial tail against Hoeffding ---------------------------------
+
+def binomial_upper_tail(trials: int, at_least: int) -> Fraction:
+    """``P[Bin(trials, 1/2) >= at_least]`` exactly."""
+    if at_least <= 0:
+        return Fraction(1)
+    return Fraction(sum(math.comb(trials, j) for j in range(at_least, trials + 1)), 2**trials)
+
+
+def exp_upper_bound(x: Any, terms: int = 24) -> Fraction:
+    """A rational number ``>= e^x`` for rational ``x >= 0`` (within a relative ``1e-9`` or so).
+
+    ``x = m + r`` with ``m`` an integer and ``0 <= r < 1``: ``e^x <= E^m U(r)``, where ``U(r)`` is the
+    Taylor polynomial of degree ``terms - 1`` plus the bound ``r^K/K! * (K+1)/(K+1-r)`` on the rest of
+    the series, and ``E = 2718281829/10^9``, which is ``>= U(1) >= e`` (checked here).
+    """
+    value = as_rational(x, what="x")
+    if value < 0:
+        raise InputError(f"exp_upper_bound needs x >= 0 (got {value})")
+
+    def taylor_upper(r: Fraction) -> Fraction:
+        total, term = Fraction(0), Fraction(1)
+        for k in range(terms):
+            total += term
+            term = term * r / (k + 1)
+        return total + term * Fraction(terms + 1) / (terms + 1 - r)  # term is now r^K / K!
+
+    e_high = Fraction(2718281829, 10**9)
+    if taylor_upper(Fraction(1)) > e_high:
+        raise ArithmeticError("the rational upper bound of e is too small")  # cannot happen; guards the constant
+    whole = value.numerator // value.denominator
+    return e_high**whole * taylor_upper(value - whole)
+
+
+def claim1_check(n: int) -> tuple[bool, Fraction]:
+    """Mukherjee & Basu, Claim 1, for every ``eps`` in ``(0, 1/2]`` at once, with ``N = 2^n``.
+
+    The agreement count of a fixed ``f`` with a uniform random ``g`` is ``Bin(N, 1/2)``, so the
+    probability in the claim is ``T(m) = P[Bin(N, 1/2) >= m]`` with ``m = ceil((1/2 + eps) N)``.
+    For ``eps`` in ``((m-1)/N - 1/2, m/N - 1/2]`` the tail is ``T(m)`` and the bound
+    ``exp(-2N eps^2)`` is smallest at the right end, so checking ``T(m) exp(2N eps_m^2) <= 1`` with
+    ``eps_m = m/N - 1/2`` for ``m = N/2 + 1 .. N`` proves the claim for all ``eps``; the exponential
+    is bounded above by :func:`exp_upper_bound`.  Returns ``(holds, largest T(m) e^(2N eps_m^2)
+    upper bound)``.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InputError(f"n must be a positive integer (got {n!r})")
+    big = 2**n
+    tail = 0  # running sum of C(N, j) for j >= m, from the top
+    ratios = []
+    for m in range(big, big // 2, -1):
+        tail += math.comb(big, m)
+        eps = Fraction(m, big) - Fraction(1, 2)
+        ratios.append(Fraction(tail, 2**big) * exp_upper_bound(2 * big * eps * eps))
+    worst = max(ratios)
+    return worst <= 1, worst
+
+
+# -- Section 4: the top LTF never sees 0 -----------------------------------------------------------
+
+def top_nonzero_shift(net: Network, kind: str = "pm1") -> tuple[Network, Fraction]:
+    """Mukherjee & Basu, Sec. 4, first paragraph: raise the top LTF's bias by ``p/2``.
+
+    ``p > 0`` is the distance from 0 of the largest negative value reaching the single output
+    ``ltf`` over the cube ``kind`` (1 if none is negative), computed exactly by enumeration.
+    The returned net computes the same Boolean function and its top pre-activation is never 0.
+    Returns ``(shifted net, p)``.
+    """
+    from exactnets.evaluate import evaluate_cube
+
+    top = net.layers[-1]
+    if top.activation != "ltf" or top.out_dim != 1:
+        raise InputError(f"the output layer must be one ltf unit (got {top.out_dim} {top.activation!r} unit(s))")
+    prefix = Network(net.input_dim, [*net.layers[:-1], Layer("linear", top.weights, top.bias)])
+    values = evaluate_cube(prefix, kind)
+    column = values.numerators[:, 0]
+    negative = column[column < 0]
+    p = Fraction(-int(negative.max()), values.denominator) if len(negative) else Fraction(1)
+    shifted = Layer("ltf", top.weights, [top.bias[0] + p / 2])
+    return Network(net.input_dim, [*net.layers[:-1], shifted], name="MB Sec. 4: top LTF shifted off 0"), p

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
+import random
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -64,6 +66,17 @@ __all__ = [
     "hidden_prediction_relu",
     "hidden_layer_disagreements",
     "thm3_condition",
+    "running_example_net",
+    "Inequality",
+    "inequality_systems",
+    "lemma2_triangle_net",
+    "lemma2_grid_search",
+    "SEC5_INPUT_RANGE",
+    "sec5_generator_net",
+    "sec5_dataset",
+    "in_general_position",
+    "zaslavsky_count",
+    "count_regions",
 ]
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
@@ -702,3 +715,241 @@ def thm3_condition(threshold: Network, norm: Any, x: Sequence[Any]) -> bool:
     gamma = scores[0] - scores[1] if len(scores) > 1 else _ZERO
     size = max([_ONE] + [abs(p) for p in point])
     return as_rational(norm) < gamma / (2 * size)
+
+
+# -- the running example, Fig. 2 and eq. (5) ------------------------------------------------------
+
+def running_example_net(w0: Any = Fraction(-1, 2), units: Sequence[tuple[Sequence[Any], Any]] | None = None) -> Network:
+    """Pan & Srikumar's running example, eq. (4): ``y = sgn(w0 + R(a1) - R(a2) - R(a3))``.
+
+    ``units`` gives ``a_k(x) = u_k . x + b_k`` as ``(u_k, b_k)`` pairs; by default ``a_k(x) = x_k``
+    on ``R^3``, so that each threshold test of Theorem 1 shows its subsets in its coefficients.
+    """
+    if units is None:
+        units = [([1 if j == k else 0 for j in range(3)], 0) for k in range(3)]
+    if len(units) != 3:
+        raise InputError(f"the running example has 3 hidden units (got {len(units)})")
+    rows = [as_rational_vector(u, what=f"u_{k + 1}") for k, (u, _) in enumerate(units)]
+    if len({len(r) for r in rows}) != 1:
+        raise InputError("the three weight vectors u_1, u_2, u_3 must have the same length")
+    biases = [as_rational(b, what=f"b_{k + 1}") for k, (_, b) in enumerate(units)]
+    return Network(len(rows[0]), [Layer("relu", [list(r) for r in rows], biases),
+                                  Layer("ltf", [[1, -1, -1]], [as_rational(w0, what="w0")])],
+                   name="PS eq. (4): running example")
+
+
+@dataclasses.dataclass(frozen=True)
+class Inequality:
+    """``w0 + sum_{k in s1} a_k(x) - sum_{k in s2} a_k(x) >= 0`` with the paper's 1-based unit numbers."""
+
+    s1: frozenset[int]
+    s2: frozenset[int]
+    form: AffineForm
+
+    def __str__(self) -> str:
+        terms = "".join(f" + a{k}" for k in sorted(self.s1)) + "".join(f" - a{k}" for k in sorted(self.s2))
+        return f"w0{terms} >= 0"
+
+
+def inequality_systems(net: Network) -> list[Inequality]:
+    """Theorem 1's tests named as in the paper (Fig. 2 and eq. (5)): unit ``k`` of ``net`` is ``a_{k+1}``.
+
+    The list is ordered ``S1`` outer, ``S2`` inner (bitmask order of the positive and of the
+    negative units).  The DNF is ``OR_{S1} AND_{S2}`` of these tests (Fig. 2, one block per
+    ``S1``), the CNF ``AND_{S2} OR_{S1}`` (eq. (5), one line per ``S2``).  Units with output weight
+    0 are dropped (CLAIMS.md PS-Def-Nets), so their numbers never occur.
+    """
+    weights = net.layers[-1].weights[0]
+    positive = [k + 1 for k, w in enumerate(weights) if w > 0]
+    negative = [k + 1 for k, w in enumerate(weights) if w < 0]
+    return [Inequality(frozenset(positive[i] for i in lit.s1), frozenset(negative[i] for i in lit.s2), lit.form)
+            for lit in dnf_literals(net)]
+
+
+# -- Lemma 2: a threshold net that no smaller ReLU net matches -------------------------------------
+
+def lemma2_triangle_net() -> Network:
+    """A 3-unit threshold net whose positive region is the closed triangle ``x1 >= 0, x2 >= 0, x1 + x2 <= 1``.
+
+    ``y = sgn(-2 + sgn(x1) + sgn(x2) + sgn(1 - x1 - x2))``, the AND of three halfplanes whose
+    outward normals positively span the plane.  CLAIMS.md PS-Lemma2 proposes it (a derived
+    candidate; the paper's example is in its supplementary, not recovered).
+    """
+    return Network(2, [Layer("ltf", [[1, 0], [0, 1], [-1, -1]], [0, 0, 1]), Layer("ltf", [[1, 1, 1]], [-2])],
+                   name="PS Lemma 2 candidate: a triangle")
+
+
+def lemma2_grid_search(target: Network, points: Sequence[Sequence[Any]], positive: int, negative: int,
+                       *, timeout: float | None = None) -> tuple[str, Network | None]:
+    """Is there a ReLU net ``sgn(w0 + sum_{k<positive} R(a_k) - sum_{k<negative} R(a_(positive+k)))``
+    with the same decisions as ``target`` at every point of ``points``?
+
+    Every 2-layer ReLU net with ``positive`` positive and ``negative`` negative units has this
+    form (weights absorbed, PS-Def-Nets); a unit may be switched off by ``a_k = -1``, so the
+    search also covers fewer units.  At fixed points the constraints are linear in the unknown
+    weights, so z3 decides the question in linear real arithmetic.  Returns ``("unsat", None)``
+    (no such net: then none matches ``target`` on all of ``R^d`` either), ``("sat", net)`` with a
+    net whose decisions at ``points`` were re-checked exactly, or ``("unknown", None)``.
+    """
+    import z3
+
+    from exactnets.evaluate import evaluate
+
+    pts = [as_rational_vector(p, what="point") for p in points]
+    d = target.input_dim
+    units = positive + negative
+    labels = [evaluate(target, p)[0] >= 0 for p in pts]
+    u = [[z3.Real(f"u{k}_{i}") for i in range(d)] for k in range(units)]
+    b = [z3.Real(f"b{k}") for k in range(units)]
+    w0 = z3.Real("w0")
+    solver = z3.Solver()
+    if timeout is not None:
+        solver.set("timeout", int(timeout * 1000))
+
+    def q(value: Fraction):
+        return z3.Q(value.numerator, value.denominator)
+
+    for p, label in zip(pts, labels):
+        total = w0
+        for k in range(units):
+            a = z3.Sum([u[k][i] * q(p[i]) for i in range(d)]) + b[k] if d else b[k]
+            relu = z3.If(a >= 0, a, 0)
+            total = total + relu if k < positive else total - relu
+        solver.add(total >= 0 if label else total < 0)
+    answer = solver.check()
+    if answer == z3.unsat:
+        return "unsat", None
+    if answer != z3.sat:
+        return "unknown", None
+    model = solver.model()
+
+    def value(v) -> Fraction:
+        r = model.eval(v, model_completion=True)
+        return Fraction(r.numerator_as_long(), r.denominator_as_long())
+
+    net = Network(d, [Layer("relu", [[value(x) for x in row] for row in u], [value(x) for x in b]),
+                      Layer("ltf", [[1] * positive + [-1] * negative], [value(w0)])],
+                  name=f"a ReLU net with {positive}+{negative} units matching on a grid")
+    if any((evaluate(net, p)[0] >= 0) != label for p, label in zip(pts, labels)):
+        return "unknown", None  # never trusted unchecked
+    return "sat", net
+
+
+# -- Sec. 5: the synthetic data ---------------------------------------------------------------------
+
+#: The inputs of the Sec. 5 data are integer points of this cube (the paper gives no distribution).
+SEC5_INPUT_RANGE = 1000
+
+
+def sec5_generator_net(d: int, n: int, seed: int | str) -> Network:
+    """A seeded random 2-layer ReLU net of the kind Pan & Srikumar's Sec. 5 generates data with.
+
+    It reads the integer inputs of :func:`sec5_dataset` (``x = k / 1000`` for ``k`` in
+    ``-1000..1000``): ``n`` hidden ReLUs ``R(u . k / 1000 + b)`` with ``u_i, b = j/100``, ``j``
+    uniform in ``-100..100``; output weights ``j/100`` with ``j`` in ``1..100`` (all positive, the
+    case in which the paper says a 2-layer threshold net suffices); the output bias is minus the
+    median of ``sum_k w_k R(a_k)`` over 101 seeded pilot inputs, rounded up to the next multiple
+    of 1/100 above it (so ``w0 < 0``: never a constant net), and both labels occur about equally.  The paper states neither distribution; these are
+    our choices (CLAIMS.md EXP-PS-Sec5).
+    """
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1 or isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InputError(f"the generator needs d >= 1 inputs and n >= 1 hidden units (got d={d!r}, n={n!r})")
+    r = random.Random(f"PS-Sec5:{seed}:{d}:{n}")
+    scale = SEC5_INPUT_RANGE * 100
+    weights = [[Fraction(r.randint(-100, 100), scale) for _ in range(d)] for _ in range(n)]
+    biases = [Fraction(r.randint(-100, 100), 100) for _ in range(n)]
+    out = [Fraction(r.randint(1, 100), 100) for _ in range(n)]
+    pilot = []
+    for _ in range(101):
+        x = [r.randint(-SEC5_INPUT_RANGE, SEC5_INPUT_RANGE) for _ in range(d)]
+        pilot.append(sum((w * max(_ZERO, sum((u * v for u, v in zip(row, x)), b))
+                          for w, row, b in zip(out, weights, biases)), _ZERO))
+    median = sorted(pilot)[50]
+    w0 = -Fraction(math.floor(median * 100) + 1, 100)  # strictly negative: never the constant +1 net
+    return Network(d, [Layer("relu", weights, biases), Layer("ltf", [out], [w0])],
+                   name=f"PS Sec. 5 generator d={d} n={n}")
+
+
+def sec5_dataset(net: Network, count: int, seed: int | str) -> tuple[Any, Any]:
+    """``count`` seeded inputs, uniform on the integer points of ``[-1000, 1000]^d`` (``x = k/1000``
+    in :func:`sec5_generator_net`), and their exact labels.
+
+    Returns ``(points, labels)``: an ``int64`` array of shape ``(count, d)`` and an ``int8`` array
+    of ``+-1`` labels ``sgn(net(x))`` (sgn(0) = +1), computed exactly.  The paper splits 10000
+    examples into 8500 training and 1500 test examples; the split is the caller's.
+    """
+    import numpy as np
+
+    from exactnets.evaluate import evaluate_batch
+
+    generator = np.random.default_rng([*str(seed).encode(), net.input_dim, count])  # reproducible, no hash()
+    points = generator.integers(-SEC5_INPUT_RANGE, SEC5_INPUT_RANGE + 1, size=(count, net.input_dim), dtype=np.int64)
+    batch = evaluate_batch(net, points)
+    labels = np.where(batch.numerators[:, 0] >= 0, 1, -1).astype(np.int8)
+    return points, labels
+
+
+# -- Sec. 2.1: regions of a hyperplane arrangement ------------------------------------------------
+
+def _det(matrix: list[list[Fraction]]) -> Fraction:
+    """Exact determinant by fraction-valued Gaussian elimination."""
+    m = [list(row) for row in matrix]
+    size, det = len(m), _ONE
+    for c in range(size):
+        pivot = next((r for r in range(c, size) if m[r][c] != 0), None)
+        if pivot is None:
+            return _ZERO
+        if pivot != c:
+            m[c], m[pivot] = m[pivot], m[c]
+            det = -det
+        det *= m[c][c]
+        for r in range(c + 1, size):
+            factor = m[r][c] / m[c][c]
+            m[r] = [a - factor * b for a, b in zip(m[r], m[c])]
+    return det
+
+
+def in_general_position(hyperplanes: Sequence[tuple[Sequence[Any], Any]]) -> bool:
+    """Are the hyperplanes ``u . x + b = 0`` in general position in ``R^d``?  Every ``min(n, d)`` of
+    the normals are independent and no ``d + 1`` of the hyperplanes share a point (exact minors)."""
+    planes = [(as_rational_vector(u, what="normal"), as_rational(b, what="offset")) for u, b in hyperplanes]
+    d = len(planes[0][0])
+    k = min(len(planes), d)
+    for group in itertools.combinations(planes, k):
+        rows = [list(u) for u, _ in group]
+        if not any(_det([[row[c] for c in cols] for row in rows]) != 0 for cols in itertools.combinations(range(d), k)):
+            return False
+    return all(_det([[*u, b] for u, b in group]) != 0 for group in itertools.combinations(planes, d + 1))
+
+
+def zaslavsky_count(n: int, d: int) -> int:
+    """``sum_{s=0}^{d} C(n, s)``: the regions of ``n`` hyperplanes in general position in ``R^d``
+    (Pan & Srikumar, Sec. 2.1, citing Zaslavsky)."""
+    return sum(math.comb(n, s) for s in range(d + 1))
+
+
+def count_regions(hyperplanes: Sequence[tuple[Sequence[Any], Any]]) -> int:
+    """The number of sign vectors ``s`` with ``{x : s_i (u_i . x + b_i) > 0 for all i}`` nonempty,
+    i.e. the open regions of the arrangement; each is decided by z3 in linear real arithmetic,
+    and every region found is confirmed by an exact witness point."""
+    import z3
+
+    planes = [(as_rational_vector(u, what="normal"), as_rational(b, what="offset")) for u, b in hyperplanes]
+    d = len(planes[0][0])
+    xs = [z3.Real(f"x{i}") for i in range(d)]
+    count = 0
+    for signs in itertools.product((1, -1), repeat=len(planes)):
+        solver = z3.Solver()
+        for s, (u, b) in zip(signs, planes):
+            form = z3.Sum([z3.Q(c.numerator, c.denominator) * x for c, x in zip(u, xs)]) + z3.Q(b.numerator, b.denominator)
+            solver.add(form > 0 if s > 0 else form < 0)
+        answer = solver.check()
+        if answer == z3.unknown:
+            raise InputError("z3 could not decide a region of the arrangement")
+        if answer == z3.sat:
+            model = solver.model()
+            point = [Fraction(model.eval(x, model_completion=True).as_fraction()) for x in xs]
+            if not all(s * (sum((c * p for c, p in zip(u, point)), b)) > 0 for s, (u, b) in zip(signs, planes)):
+                raise InputError("z3's witness point does not lie in the region")  # never trusted unchecked
+            count += 1
+    return count
