@@ -44,7 +44,9 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
 
 import numpy as np
 
@@ -63,6 +65,19 @@ __all__ = [
     "parity_circuit",
     "tree_function_tables",
     "count_tree_functions",
+    "LabelledDistribution",
+    "labelled_distribution",
+    "top_circuit",
+    "node_tables",
+    "level_distributions",
+    "level_correlations",
+    "node_influences",
+    "without_noninfluencing_gates",
+    "negated_output",
+    "lca_margin",
+    "property1_violation",
+    "property2_violation",
+    "property3_epsilon",
 ]
 
 #: The input patterns ``(z1, z2)`` in gate-value order (the cube order for ``n = 2``).
@@ -472,3 +487,297 @@ def count_tree_functions(depth: int) -> int:
     if not 1 <= depth <= MAX_COUNT_DEPTH:
         raise InputError(f"count_tree_functions enumerates depth 1..{MAX_COUNT_DEPTH} (got {depth})")
     return int(len(_tree_function_bits(depth)))
+
+
+# -- MS Sec. 4: labelled distributions, correlations, influences, Properties 1-3 ------------------
+#
+# CLAIMS.md MS-Defs-Correlation.  A distribution D on (x, y) is pushed up the tree level by level:
+# D^(i) = Gamma_{(i+1)...d}(D) lives on the values of the 2^i level-i nodes.  Everything is exact
+# (Fractions over the support), which is what the paper's lemmas are about; sizes up to n = 16.
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelledDistribution:
+    """A distribution on ``{-1,1}^dim x {-1,1}`` with exact probabilities (MS's ``D`` and ``D^(i)``).
+
+    ``probabilities`` maps ``(x, y)`` -- ``x`` a tuple of ``dim`` entries +-1, ``y`` = +-1 -- to a
+    positive :class:`~fractions.Fraction`; pairs of probability 0 are dropped, and the total must
+    be exactly 1.
+
+    >>> D = LabelledDistribution(1, {((1,), 1): Fraction(3, 4), ((-1,), -1): Fraction(1, 4)})
+    >>> D.bias(), D.correlation(0), D.marginal(0)
+    (Fraction(1, 2), Fraction(1, 1), Fraction(3, 4))
+    """
+
+    dim: int
+    probabilities: Mapping[tuple[tuple[int, ...], int], Fraction]
+
+    def __init__(self, dim: int, probabilities: Mapping[tuple[Sequence[int], int], object]):
+        dim = check_dimension(dim, what="dim", maximum=24)
+        if not isinstance(probabilities, Mapping):
+            raise InputError(f"probabilities must map (x, y) to a rational (got {type(probabilities).__name__})")
+        table: dict[tuple[tuple[int, ...], int], Fraction] = {}
+        for key, value in probabilities.items():
+            if not isinstance(key, tuple) or len(key) != 2:
+                raise InputError(f"a key of probabilities must be a pair (x, y) (got {key!r})")
+            x = _pm1_tuple(key[0], dim, "x")
+            y = _pm1_entry(key[1], "y")
+            if isinstance(value, float) or not isinstance(value, (numbers.Rational, Fraction)):
+                raise InputError(f"the probability of {key!r} must be an exact rational (got {value!r})")
+            q = Fraction(value)
+            if q < 0:
+                raise InputError(f"the probability of {key!r} is negative ({q})")
+            if q:
+                table[(x, y)] = table.get((x, y), Fraction(0)) + q
+        total = sum(table.values(), Fraction(0))
+        if total != 1:
+            raise InputError(f"the probabilities must sum to exactly 1 (got {total})")
+        object.__setattr__(self, "dim", dim)
+        object.__setattr__(self, "probabilities", types.MappingProxyType(table))
+
+    def expectation(self, f: Callable[[tuple[int, ...], int], object]) -> Fraction:
+        """``E[f(x, y)]`` for an exact-valued ``f``."""
+        return sum((q * Fraction(f(x, y)) for (x, y), q in self.probabilities.items()), Fraction(0))
+
+    def probability(self, event: Callable[[tuple[int, ...], int], bool]) -> Fraction:
+        """``P[event(x, y)]``."""
+        return sum((q for (x, y), q in self.probabilities.items() if event(x, y)), Fraction(0))
+
+    def bias(self) -> Fraction:
+        """``E[y]``."""
+        return self.expectation(lambda x, y: y)
+
+    def correlation(self, j: int) -> Fraction:
+        """``E[x_j y]`` (0-based ``j``): MS's ``c_{i,j+1}`` when this is ``D^(i)``."""
+        j = self._coordinate(j)
+        return self.expectation(lambda x, y: x[j] * y)
+
+    def marginal(self, j: int) -> Fraction:
+        """``P[x_j = +1]`` (0-based ``j``)."""
+        j = self._coordinate(j)
+        return self.probability(lambda x, y: x[j] == 1)
+
+    def push_forward(self, g: Callable[[tuple[int, ...]], Sequence[int]], dim: int) -> "LabelledDistribution":
+        """The distribution of ``(g(x), y)``, ``g`` mapping into ``{-1,1}^dim`` (MS's ``g(D)``)."""
+        table: dict[tuple[tuple[int, ...], int], Fraction] = {}
+        for (x, y), q in self.probabilities.items():
+            key = (tuple(g(x)), y)
+            table[key] = table.get(key, Fraction(0)) + q
+        return LabelledDistribution(dim, table)
+
+    def _coordinate(self, j: int) -> int:
+        if isinstance(j, bool) or not isinstance(j, numbers.Integral) or not 0 <= j < self.dim:
+            raise InputError(f"coordinate must be an integer in 0..{self.dim - 1} (got {j!r})")
+        return int(j)
+
+
+def labelled_distribution(circuit: TreeCircuit, p: Sequence[object]) -> LabelledDistribution:
+    """``D``: ``x`` from the product distribution with ``P[x_i = +1] = p_i`` and ``y = h_C(x)``.
+
+    >>> D = labelled_distribution(TreeCircuit(1, [[Gate.and_()]]), ["1/2", "1/2"])
+    >>> D.bias(), D.correlation(0)
+    (Fraction(-1, 2), Fraction(1, 2))
+    """
+    from exactnets.boolean.product import point_probabilities
+
+    circuit = _check_circuit(circuit)
+    n = check_dimension(circuit.n, what="number of leaves 2^depth", maximum=16)
+    weights = point_probabilities(p)
+    if len(weights) != 2**n:
+        raise ShapeError(f"p must give one probability per leaf: expected {n}, got {len(p)}")
+    labels = circuit_truth_table(circuit).values
+    points = cube_points(n)
+    return LabelledDistribution(n, {(tuple(int(v) for v in points[k]), int(labels[k])): q
+                                    for k, q in enumerate(weights) if q})
+
+
+def top_circuit(circuit: TreeCircuit, i: int) -> TreeCircuit:
+    """The top ``i`` gate levels as a depth-``i`` circuit: it computes ``Gamma_{1...i}`` on level ``i``'s values."""
+    circuit = _check_circuit(circuit)
+    if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 1 <= i <= circuit.depth:
+        raise InputError(f"top_circuit needs i in 1..{circuit.depth} (got {i!r})")
+    return circuit if i == circuit.depth else TreeCircuit(int(i), circuit.levels[: int(i)])
+
+
+def node_tables(circuit: TreeCircuit) -> tuple[np.ndarray, ...]:
+    """Every node as a function of the input: entry ``i`` is a ``(2^n, 2^i)`` int8 array of ``v_{i,j}(x)``.
+
+    Rows follow THE cube order; entry ``d`` is the input points and entry 0 the output ``h_C``.
+    """
+    circuit = _check_circuit(circuit)
+    n = check_dimension(circuit.n, what="number of leaves 2^depth", maximum=16)
+    values = cube_points(n).astype(np.int8)
+    tables = [values]
+    for i in range(circuit.depth - 1, -1, -1):
+        values = _level_tables(circuit.levels[i], values).astype(np.int8)
+        tables.append(values)
+    return tuple(reversed(tables))
+
+
+def level_distributions(circuit: TreeCircuit, distribution: LabelledDistribution) -> tuple[LabelledDistribution, ...]:
+    """``(D^(0), ..., D^(d))`` with ``D^(d) = distribution`` and ``D^(i-1) = Gamma_i(D^(i))`` (MS Sec. 4).
+
+    >>> c = TreeCircuit(1, [[Gate.or_()]])
+    >>> top, _ = level_distributions(c, labelled_distribution(c, ["1/2", "1/2"]))
+    >>> sorted(top.probabilities.items())
+    [(((-1,), -1), Fraction(1, 4)), (((1,), 1), Fraction(3, 4))]
+    """
+    circuit = _check_circuit(circuit)
+    if not isinstance(distribution, LabelledDistribution) or distribution.dim != circuit.n:
+        raise InputError(f"expected a LabelledDistribution on {{-1,1}}^{circuit.n} x {{-1,1}}")
+    levels = [distribution]
+    for i in range(circuit.depth, 0, -1):
+        gates = circuit.levels[i - 1]
+        levels.append(levels[-1].push_forward(lambda z, gates=gates: _apply_gates(gates, z), 2 ** (i - 1)))
+    return tuple(reversed(levels))
+
+
+def _levels(circuit: TreeCircuit, distribution: LabelledDistribution | Sequence[LabelledDistribution]) -> tuple[LabelledDistribution, ...]:
+    """``D^(0..d)`` from ``D^(d)``, or as given when the caller already pushed it up (a tuple of d + 1)."""
+    if isinstance(distribution, LabelledDistribution):
+        return level_distributions(circuit, distribution)
+    levels = tuple(distribution)
+    if len(levels) != circuit.depth + 1 or any(not isinstance(D, LabelledDistribution) or D.dim != 2**i
+                                                for i, D in enumerate(levels)):
+        raise InputError(f"expected D^(d) or the tuple (D^(0), ..., D^(d)) of level_distributions for depth {circuit.depth}")
+    return levels
+
+
+def level_correlations(circuit: TreeCircuit, distribution: LabelledDistribution) -> dict[tuple[int, int], Fraction]:
+    """``{(i, j): c_{i,j+1}}`` for ``i = 1..d`` and 0-based ``j``: ``c = E_{D^(i)}[z_j y]`` (MS Sec. 4).
+
+    ``distribution`` is ``D^(d)`` or, to save the work, the tuple :func:`level_distributions` made
+    of it (so for the other functions below).
+    """
+    levels = _levels(circuit, distribution)
+    return {(i, j): levels[i].correlation(j) for i in range(1, circuit.depth + 1) for j in range(2**i)}
+
+
+def node_influences(circuit: TreeCircuit) -> dict[tuple[int, int], Fraction]:
+    """``{(i, j): I_{i,j+1}}`` for ``i = 1..d``, 0-based ``j``: the influence of node ``v_{i,j+1}`` on the output.
+
+    ``I_{i,j} = P_{z ~ U}[Gamma_{1...i}(z) != Gamma_{1...i}(z with z_j flipped)]`` over
+    ``z in {-1,1}^(2^i)``.  (The seed writes ``Gamma_{i-1}``; the composite is meant, CLAIMS.md
+    MS-Defs-Correlation.)  Levels up to ``2^i = 16`` nodes.
+
+    >>> node_influences(TreeCircuit(1, [[Gate.first()]]))
+    {(1, 0): Fraction(1, 1), (1, 1): Fraction(0, 1)}
+    """
+    from exactnets.boolean.fourier import influences
+
+    circuit = _check_circuit(circuit)
+    out: dict[tuple[int, int], Fraction] = {}
+    for i in range(1, circuit.depth + 1):
+        check_dimension(2**i, what="level width 2^i", maximum=16)
+        for j, value in enumerate(influences(circuit_truth_table(top_circuit(circuit, i)))):
+            out[(i, j)] = value
+    return out
+
+
+def without_noninfluencing_gates(circuit: TreeCircuit) -> TreeCircuit:
+    """The same function with every gate of zero influence replaced by the constant ``+1``.
+
+    MS Sec. 4 assume this "w.l.o.g.": a node without influence can be set freely, and nothing
+    below it has influence either, so ``h_C`` and all other influences are unchanged.
+    """
+    influence = node_influences(circuit)
+    levels = [[Gate.constant(1) if i > 0 and influence[(i, j)] == 0 else g for j, g in enumerate(level)]
+              for i, level in enumerate(circuit.levels)]
+    return TreeCircuit(circuit.depth, levels)
+
+
+def negated_output(circuit: TreeCircuit) -> TreeCircuit:
+    """``-h_C``: the output gate negated (MS swap the labels so that ``E[y] >= 0``)."""
+    circuit = _check_circuit(circuit)
+    top = Gate(-v for v in circuit.levels[0][0].values)
+    return TreeCircuit(circuit.depth, [[top], *circuit.levels[1:]])
+
+
+def lca_margin(circuit: TreeCircuit, distribution: LabelledDistribution) -> Fraction | None:
+    """``min |c_{i,j}| - E[y]`` over the influencing nodes (``i = 1..d``); ``None`` if none influences.
+
+    MS's Assumption 1 (LCA) holds with ``Delta`` exactly when ``0 < Delta < lca_margin``.
+    """
+    levels = _levels(circuit, distribution)
+    correlations = level_correlations(circuit, levels)
+    influence = node_influences(circuit)
+    bias = levels[-1].bias()
+    margins = [abs(c) - bias for key, c in correlations.items() if influence[key] != 0]
+    return min(margins) if margins else None
+
+
+def property1_violation(circuit: TreeCircuit, distribution: LabelledDistribution, delta: object) -> tuple[int, int] | None:
+    """The first node ``(i, j)`` breaking MS's Property 1 with this ``Delta``, or ``None``.
+
+    Property 1: every node either has influence 0 and is independent of ``y``, or has
+    ``|c_{i,j}| > E[y] + Delta``.
+    """
+    from exactnets.rational import as_rational
+
+    delta = as_rational(delta, what="Delta")
+    levels = _levels(circuit, distribution)
+    influence = node_influences(circuit)
+    bias = levels[-1].bias()
+    for i in range(1, circuit.depth + 1):
+        level = levels[i]
+        for j in range(2**i):
+            if abs(level.correlation(j)) > bias + delta:
+                continue
+            if influence[(i, j)] == 0 and _independent_of_label(level, j):
+                continue
+            return (i, j)
+    return None
+
+
+def _independent_of_label(level: LabelledDistribution, j: int) -> bool:
+    for a in (1, -1):
+        pa = level.probability(lambda x, y: x[j] == a)
+        for b in (1, -1):
+            pb = level.probability(lambda x, y: y == b)
+            if level.probability(lambda x, y: x[j] == a and y == b) != pa * pb:
+                return False
+    return True
+
+
+def property2_violation(circuit: TreeCircuit, distribution: LabelledDistribution) -> tuple[int, int, tuple[int, int], int] | None:
+    """The first ``(i, j, p, y')`` breaking MS's Property 2, or ``None`` when it holds exactly.
+
+    Property 2: on ``D^(i)`` (``i = 1..d``) the input pair ``(z_{2j}, z_{2j+1})`` of gate
+    ``gamma_{i-1,j}`` (0-based ``j``) is independent of ``y`` given the gate's output, i.e.
+    ``P[pair = p, y = y'] P[gate = g] = P[pair = p] P[gate = g, y = y']`` with ``g = gamma(p)``.
+    """
+    levels = _levels(circuit, distribution)
+    for i in range(1, circuit.depth + 1):
+        level = levels[i]
+        for j, gate in enumerate(circuit.levels[i - 1]):
+            joint: dict[tuple[tuple[int, int], int], Fraction] = {}
+            for (z, y), q in level.probabilities.items():
+                key = ((z[2 * j], z[2 * j + 1]), y)
+                joint[key] = joint.get(key, Fraction(0)) + q
+            for pattern in PATTERNS:
+                g = gate(*pattern)
+                same = [pp for pp in PATTERNS if gate(*pp) == g]
+                p_gate = sum((joint.get((pp, yy), Fraction(0)) for pp in same for yy in (1, -1)), Fraction(0))
+                p_pattern = sum((joint.get((pattern, yy), Fraction(0)) for yy in (1, -1)), Fraction(0))
+                for label in (1, -1):
+                    p_gate_label = sum((joint.get((pp, label), Fraction(0)) for pp in same), Fraction(0))
+                    if joint.get((pattern, label), Fraction(0)) * p_gate != p_pattern * p_gate_label:
+                        return (i, j, pattern, label)
+    return None
+
+
+def property3_epsilon(circuit: TreeCircuit, distribution: LabelledDistribution) -> Fraction:
+    """The largest ``epsilon`` of MS's Property 3: the least positive ``P_{D^(i)}[pair = p]`` over
+    ``i = 1..d``, gates ``j`` and patterns ``p``."""
+    levels = _levels(circuit, distribution)
+    smallest: Fraction | None = None
+    for i in range(1, circuit.depth + 1):
+        for j in range(2 ** (i - 1)):
+            pairs: dict[tuple[int, int], Fraction] = {}
+            for (z, _), q in levels[i].probabilities.items():
+                key = (z[2 * j], z[2 * j + 1])
+                pairs[key] = pairs.get(key, Fraction(0)) + q
+            low = min(pairs.values())
+            smallest = low if smallest is None or low < smallest else smallest
+    assert smallest is not None
+    return smallest

@@ -27,6 +27,7 @@ __all__ = [
     "correlation",
     "coordinate_correlation",
     "check_probabilities",
+    "point_probabilities",
 ]
 
 
@@ -137,3 +138,22 @@ def coordinate_correlation(f: FunctionLike, i: int, p: Sequence[object]) -> Frac
     else:
         product = numerators * sign
     return _expectation(n, product, denominator, probabilities)
+
+
+def point_probabilities(p: Sequence[object]) -> tuple[Fraction, ...]:
+    """``P_p[x]`` for every point ``x`` of ``{-1,1}^n`` in THE cube order, exactly.
+
+    ``p_i = P[x_i = +1]``; point index ``i`` has bits ``z`` (most significant first) and
+    ``x_j = 1 - 2 z_j``.  Built one coordinate at a time (``2^(n+1)`` products), so ``n = 16``
+    is fast; the probabilities sum to exactly 1.
+
+    >>> point_probabilities(["3/5", "1/2"])
+    (Fraction(3, 10), Fraction(3, 10), Fraction(1, 5), Fraction(1, 5))
+    """
+    values = p if isinstance(p, (str, bytes)) else list(p)  # a string is refused with the usual message
+    probabilities = check_probabilities(values, 0 if isinstance(values, (str, bytes)) else len(values))
+    table = [Fraction(1)]
+    for q in probabilities:
+        # Appending a coordinate makes it the least significant bit: +1 (bit 0) first.
+        table = [t * w for t in table for w in (q, 1 - q)]
+    return tuple(table)
