@@ -57,10 +57,10 @@ def _progress(total: int, description: str, enabled: bool):
 # -- show ------------------------------------------------------------------------------------------
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from exactnets.io import read_network
+    from exactnets.io import load_network
     from exactnets.rational import common_denominator, format_rational
 
-    net = read_network(args.network)
+    net = load_network(args.network)
     print(f"network   {net.name or '(unnamed)'}  [{args.network}]")
     print(f"inputs    {net.input_dim}")
     print(f"outputs   {net.output_dim}")
@@ -89,13 +89,13 @@ def _parse_point(text: str) -> list[Any]:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from exactnets.evaluate import evaluate, iter_cube_chunks
-    from exactnets.io import read_network
+    from exactnets.io import load_network
     from exactnets.io.evaluations import atomic_output, write_cube_evaluation
     from exactnets.rational import as_rational, format_rational
 
     if (args.at is None) == (args.cube is None):
         raise InputError("give exactly one of --at POINT or --cube pm1|01")
-    net = read_network(args.network)
+    net = load_network(args.network)
     if args.at is not None:
         if args.out:
             raise InputError("--out goes with --cube; --at prints its outputs")
@@ -145,14 +145,21 @@ def _parse_domain(spec: str, dim: int):
         if polytope.dim != dim:
             raise InputError(f"{rest}: the polytope has dimension {polytope.dim} but the networks read {dim} inputs")
         return polytope
-    raise InputError(f"unknown --domain {spec!r}; expected cube, cube01, box:LO,HI, reals or polytope:FILE")
+    if kind == "vnnlib" and rest:
+        from exactnets.io.vnnlib import read_vnnlib
+
+        box = read_vnnlib(rest).input_box()  # the property's input bounds, each decimal read exactly
+        if box.dim != dim:
+            raise InputError(f"{rest}: the property declares {box.dim} inputs but the networks read {dim}")
+        return box
+    raise InputError(f"unknown --domain {spec!r}; expected cube, cube01, box:LO,HI, reals, polytope:FILE or vnnlib:FILE")
 
 
 def _cmd_equiv(args: argparse.Namespace) -> int:
-    from exactnets.io import read_network
+    from exactnets.io import load_network
     from exactnets.verify.equivalence import check_equivalence
 
-    f, g = read_network(args.first), read_network(args.second)
+    f, g = load_network(args.first), load_network(args.second)
     if f.input_dim != g.input_dim:
         raise InputError(f"{args.first} reads {f.input_dim} inputs but {args.second} reads {g.input_dim}")
     if f.output_dim != g.output_dim:
@@ -183,20 +190,26 @@ def _cmd_prove(args: argparse.Namespace) -> int:
     from proofs import run_claims, select_claims
 
     claims = select_claims(args.claim, args.paper)
+    width = max((len(claim.id) for claim in claims), default=0)
     if args.list:
         for claim in claims:
-            print(f"{claim.id:<22} {claim.paper:<5} {claim.expect:<10} {claim.statement}")
+            print(f"{claim.id:<{width}}  {claim.paper:<5} {claim.expect:<10} {claim.statement}")
         return EXIT_OK
+    statements = {claim.id: claim.statement for claim in claims}
 
     def show(entry: dict[str, Any]) -> None:
+        # two lines per claim: verdict, id, instances, seconds and the statement; then how it was decided
         evidence = entry["evidence"]
         how = evidence.get("method") or evidence.get("reason") or ""
         if "counterexample" in evidence:
-            how = f"at ({', '.join(evidence['counterexample'])})" + (f": {evidence['reason']}" if evidence.get("reason") else "")
+            how = f"counterexample ({', '.join(evidence['counterexample'])})" + (
+                f": {evidence['reason']}" if evidence.get("reason") else "")
         instances = "" if entry["instances"] is None else str(entry["instances"])
-        mark = "" if entry["ok"] else "  <-- not the expected verdict"
-        print(f"{entry['verdict']:<20} {entry['id']:<18} {instances:>6} {entry['seconds']:>8.2f}s  {how}{mark}",
-              file=sys.stderr if args.json else sys.stdout, flush=True)
+        mark = "  <-- not the expected verdict" if not entry["ok"] else ""
+        stream = sys.stderr if args.json else sys.stdout
+        print(f"{entry['verdict']:<19} {entry['id']:<{width}} {instances:>6} {entry['seconds']:>7.2f}s  "
+              f"{statements.get(entry['id'], '')}{mark}", file=stream)
+        print(f"{'':<19} {'':<{width}} {'':>6} {'':>8}   {how}", file=stream, flush=True)
 
     report = run_claims(claims, full=not args.quick, echo=show)
     if args.report:
@@ -227,11 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     show = commands.add_parser("show", help="a readable summary of a network file")
-    show.add_argument("network", metavar="NET.json")
+    show.add_argument("network", metavar="NET", help="a .json (exactnets.network/1) or .onnx network file")
     show.set_defaults(run=_cmd_show)
 
     ev = commands.add_parser("eval", help="exact outputs at a point or over the whole Boolean cube")
-    ev.add_argument("network", metavar="NET.json")
+    ev.add_argument("network", metavar="NET", help="a .json or .onnx network file")
     ev.add_argument("--at", metavar="X1,X2,...", help="one point, e.g. --at 1/2,-3,0 (decimals are read exactly)")
     ev.add_argument("--json", action="store_true", help='with --at: print {"outputs": ["p/q", ...]}')
     ev.add_argument("--cube", choices=("pm1", "01"), help="every point of {-1,1}^n (pm1) or {0,1}^n (01)")
@@ -239,10 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(run=_cmd_eval)
 
     eq = commands.add_parser("equiv", help="do two networks compute the same function / decision on a domain?")
-    eq.add_argument("first", metavar="F.json")
-    eq.add_argument("second", metavar="G.json")
+    eq.add_argument("first", metavar="F", help="a .json or .onnx network file")
+    eq.add_argument("second", metavar="G", help="a .json or .onnx network file")
     eq.add_argument("--domain", default="cube", metavar="DOMAIN",
-                    help="cube ({-1,1}^n, default), cube01 ({0,1}^n), box:LO,HI, reals, polytope:FILE")
+                    help="cube ({-1,1}^n, default), cube01 ({0,1}^n), box:LO,HI, reals, polytope:FILE, "
+                         "vnnlib:FILE (the input box of a VNN-LIB property)")
     eq.add_argument("--mode", default="function", metavar="MODE",
                     help="function (default), decision (same sign, sgn(0)=+1), epsilon:EPS, argmax (ties to the lowest index)")
     eq.add_argument("--method", default="auto", choices=("auto", "enumerate", "canonical", "dnf", "regions", "z3"))
