@@ -204,6 +204,7 @@ def _cmd_prove(args: argparse.Namespace) -> int:
         if "counterexample" in evidence:
             how = f"counterexample ({', '.join(evidence['counterexample'])})" + (
                 f": {evidence['reason']}" if evidence.get("reason") else "")
+        how = "; ".join(part.strip() for part in how.splitlines() if part.strip())  # one line per claim
         instances = "" if entry["instances"] is None else str(entry["instances"])
         mark = "  <-- not the expected verdict" if not entry["ok"] else ""
         stream = sys.stderr if args.json else sys.stdout
