@@ -416,7 +416,7 @@ def test_network_terms_evaluate_to_the_reference(data):
     xs = [z3.Real(f"y{j}") for j in range(net.input_dim)]
     terms = smt.network_terms(net, xs)
     subst = [(x, smt.rational_value(v)) for x, v in zip(xs, point)]
-    values = [smt._rational_of(z3.simplify(z3.substitute(t, *subst))) for t in terms]
+    values = [smt.rational_of(z3.simplify(z3.substitute(t, *subst))) for t in terms]
     assert tuple(values) == evaluate(net, point)
 
 
@@ -427,13 +427,13 @@ def test_encode_gives_a_solver_over_the_inputs():
     solver, xs = smt.encode(f, h, BooleanCube(2), Mode("function"))
     assert solver.check() == z3.sat
     model = solver.model()
-    point = [smt._rational_of(model.eval(x, model_completion=True)) for x in xs]
+    point = [smt.rational_of(model.eval(x, model_completion=True)) for x in xs]
     assert BooleanCube(2).contains(point) and evaluate(f, point) != evaluate(h, point)
 
 
 def test_rationals_enter_z3_exactly_and_floats_never():
     q = F(2**100 + 1, 3**60)
-    assert smt._rational_of(smt.rational_value(q)) == q
+    assert smt.rational_of(smt.rational_value(q)) == q
     with pytest.raises(InternalError):
         smt.rational_value(0.5)
 

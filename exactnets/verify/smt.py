@@ -104,7 +104,8 @@ from exactnets.errors import InputError, InternalError
 from exactnets.network import Network, activation_function
 from exactnets.verify.query import Deadline, EquivalenceResult, Mode, check_shapes, replay
 
-__all__ = ["decide", "encode", "network_terms", "rational_value", "SIMPLIFY", "METHOD"]
+__all__ = ["decide", "encode", "network_terms", "rational_value", "rational_of", "Encoder", "input_bounds",
+           "domain_constraints", "linear_combination", "SIMPLIFY", "METHOD"]
 
 #: Apply the exact simplifications 2-4 of the module docstring (stable units, scaling, reflection).
 SIMPLIFY = True
@@ -128,7 +129,7 @@ def rational_value(q: Fraction | int, ctx: z3.Context | None = None) -> z3.RatNu
     return z3.RealVal(text, ctx)
 
 
-def _rational_of(value: z3.ExprRef) -> Fraction:
+def rational_of(value: z3.ExprRef) -> Fraction:
     """The exact :class:`~fractions.Fraction` of a z3 rational numeral."""
     if not z3.is_rational_value(value):
         raise InternalError(f"z3 returned a non-rational model value {value} in linear real arithmetic")
@@ -146,7 +147,7 @@ def _lin_constant(c: Fraction) -> LinExpr:
     return ((), c)
 
 
-def _lin_combine(parts: Sequence[tuple[Fraction, LinExpr]], constant: Fraction) -> LinExpr:
+def linear_combination(parts: Sequence[tuple[Fraction, LinExpr]], constant: Fraction) -> LinExpr:
     """``sum_k w_k e_k + constant``, exactly, zero coefficients dropped."""
     coefficients: dict[int, Fraction] = {}
     get = coefficients.get
@@ -171,10 +172,10 @@ def _lin_scale(e: LinExpr, w: Fraction) -> LinExpr:
 
 
 def _lin_sub(a: LinExpr, b: LinExpr) -> LinExpr:
-    return _lin_combine([(_ONE, a), (-_ONE, b)], _ZERO)
+    return linear_combination([(_ONE, a), (-_ONE, b)], _ZERO)
 
 
-class _Encoder:
+class Encoder:
     """Builds shared z3 terms for the units of one or more networks over the same inputs.
 
     ``bounds`` gives, per input, exact ``(lower, upper)`` bounds (``None`` for unbounded) used only
@@ -295,13 +296,13 @@ class _Encoder:
             return _lin_scale(self._atom("relu", u), lam)
         # t = -lam v with v = -u leading +1:  relu(t) = lam relu(-v) = lam (relu(v) - v) = lam relu(v) + t
         v = _lin_scale(u, -_ONE)
-        return _lin_combine([(lam, self._atom("relu", v)), (_ONE, t)], _ZERO)
+        return linear_combination([(lam, self._atom("relu", v)), (_ONE, t)], _ZERO)
 
     def outputs(self, net: Network) -> list[LinExpr]:
         """The outputs of ``net`` as linear expressions over atoms (the first atoms are the inputs)."""
         values: list[LinExpr] = [(((j, _ONE),), _ZERO) for j in range(net.input_dim)]
         for layer in net.layers:
-            values = [self.activate(layer.activation, _lin_combine(list(zip(row, values)), b))
+            values = [self.activate(layer.activation, linear_combination(list(zip(row, values)), b))
                       for row, b in zip(layer.weights, layer.bias)]
         return values
 
@@ -322,7 +323,7 @@ class _Encoder:
 
 # -- the formula ---------------------------------------------------------------------------------------
 
-def _input_bounds(domain: Domain) -> list[tuple[Fraction | None, Fraction | None]]:
+def input_bounds(domain: Domain) -> list[tuple[Fraction | None, Fraction | None]]:
     """Exact box hull bounds of the domain (``None`` where unbounded or not cheaply known)."""
     n = domain.dim
     if isinstance(domain, BooleanCube):
@@ -346,7 +347,7 @@ def _input_bounds(domain: Domain) -> list[tuple[Fraction | None, Fraction | None
     return bounds
 
 
-def _domain_constraints(domain: Domain, xs: Sequence[z3.ArithRef], ctx: z3.Context) -> list[z3.BoolRef]:
+def domain_constraints(domain: Domain, xs: Sequence[z3.ArithRef], ctx: z3.Context) -> list[z3.BoolRef]:
     """The domain as z3 constraints on the inputs."""
     if isinstance(domain, BooleanCube):
         low = -1 if domain.kind == "pm1" else 0
@@ -368,14 +369,14 @@ def _domain_constraints(domain: Domain, xs: Sequence[z3.ArithRef], ctx: z3.Conte
     raise InputError(f"unknown domain {domain!r}")
 
 
-def _argmax_is(enc: _Encoder, values: Sequence[LinExpr], j: int) -> z3.BoolRef:
+def _argmax_is(enc: Encoder, values: Sequence[LinExpr], j: int) -> z3.BoolRef:
     """``A_j``: ``j`` is the lowest index of a maximum of ``values``."""
     conditions = [enc.compare(_lin_sub(values[j], values[i]), ">" if i < j else ">=")
                   for i in range(len(values)) if i != j]
     return z3.And(conditions) if conditions else z3.BoolVal(True, enc.ctx)
 
 
-def _violation(enc: _Encoder, mode: Mode, fs: Sequence[LinExpr], gs: Sequence[LinExpr]) -> z3.BoolRef:
+def _violation(enc: Encoder, mode: Mode, fs: Sequence[LinExpr], gs: Sequence[LinExpr]) -> z3.BoolRef:
     """The formula that holds exactly where ``violates(mode, f(x), g(x))`` does."""
     ctx = enc.ctx
     if mode.kind == "function":
@@ -388,8 +389,8 @@ def _violation(enc: _Encoder, mode: Mode, fs: Sequence[LinExpr], gs: Sequence[Li
         out = []
         for a, b in zip(fs, gs):
             d = _lin_sub(a, b)
-            out.append(enc.compare(_lin_combine([(_ONE, d)], -eps), ">"))   # f - g > eps
-            out.append(enc.compare(_lin_combine([(-_ONE, d)], -eps), ">"))  # g - f > eps
+            out.append(enc.compare(linear_combination([(_ONE, d)], -eps), ">"))   # f - g > eps
+            out.append(enc.compare(linear_combination([(-_ONE, d)], -eps), ">"))  # g - f > eps
         return z3.Or(out or [z3.BoolVal(False, ctx)])
     if mode.kind == "argmax":
         return z3.Or([z3.And(_argmax_is(enc, fs, j), z3.Not(_argmax_is(enc, gs, j))) for j in range(len(fs))]
@@ -406,7 +407,7 @@ def network_terms(net: Network, inputs: Sequence[z3.ArithRef]) -> list[z3.ArithR
     """
     if len(inputs) != net.input_dim:
         raise InputError(f"the network reads {net.input_dim} inputs but {len(inputs)} terms were given")
-    enc = _Encoder(list(inputs), None, SIMPLIFY)
+    enc = Encoder(list(inputs), None, SIMPLIFY)
     return [enc.term(e) for e in enc.outputs(net)]
 
 
@@ -425,11 +426,11 @@ def encode(f: Network, g: Network, domain: Domain, mode: Mode) -> tuple[z3.Solve
 def _encode(f: Network, g: Network, domain: Domain, mode: Mode, simplify: bool):
     ctx = z3.Context()  # a fresh context: queries never share state (and may run in threads)
     xs = [z3.Real(f"x_{i + 1}", ctx) for i in range(f.input_dim)]
-    enc = _Encoder(xs, _input_bounds(domain) if simplify else None, simplify, ctx)
+    enc = Encoder(xs, input_bounds(domain) if simplify else None, simplify, ctx)
     fs = enc.outputs(f)
     gs = enc.outputs(g)
     solver = z3.Solver(ctx=ctx)
-    solver.add(_domain_constraints(domain, xs, ctx))
+    solver.add(domain_constraints(domain, xs, ctx))
     solver.add(_violation(enc, mode, fs, gs))
     stats = {"atoms": len(enc.atom_terms) - len(xs)}
     return solver, xs, stats
@@ -451,7 +452,7 @@ def _model_point(solver: z3.Solver, xs: Sequence[z3.ArithRef], domain: Domain) -
         value = model[x]
         if value is None:
             value = model.eval(x, model_completion=True) if isinstance(domain, Polytope) else None
-        point.append(_default_coordinate(domain, j) if value is None else _rational_of(value))
+        point.append(_default_coordinate(domain, j) if value is None else rational_of(value))
     return point
 
 

@@ -329,18 +329,18 @@ def _z3_case(net: Network, case: PropertyCase, deadline: Deadline) -> tuple[str,
     """``("unsat", None)``, ``("sat", point)``, ``("timeout", why)`` or ``("unknown", why)`` for one case."""
     import z3
 
-    from exactnets.verify.smt import SIMPLIFY, _domain_constraints, _Encoder, _input_bounds, _lin_combine, _rational_of
+    from exactnets.verify.smt import SIMPLIFY, domain_constraints, Encoder, input_bounds, linear_combination, rational_of
 
     ctx = z3.Context()
     xs = [z3.Real(f"X_{i}", ctx) for i in range(net.input_dim)]
-    enc = _Encoder(xs, _input_bounds(case.box), SIMPLIFY, ctx)
+    enc = Encoder(xs, input_bounds(case.box), SIMPLIFY, ctx)
     ys = enc.outputs(net)
     solver = z3.Solver(ctx=ctx)
-    solver.add(_domain_constraints(case.box, xs, ctx))
+    solver.add(domain_constraints(case.box, xs, ctx))
     one = Fraction(1)
     for c in case.constraints:
         parts = [(a, (((i, one),), Fraction(0))) for i, a in c.x] + [(b, ys[j]) for j, b in c.y]
-        solver.add(enc.compare(_lin_combine(parts, c.constant), c.op))
+        solver.add(enc.compare(linear_combination(parts, c.constant), c.op))
     remaining = deadline.remaining()
     if remaining is not None:
         if remaining <= 0:
@@ -354,7 +354,7 @@ def _z3_case(net: Network, case: PropertyCase, deadline: Deadline) -> tuple[str,
         point = []
         for i, x in enumerate(xs):
             value = model[x]
-            point.append(case.box.lower[i] if value is None else _rational_of(value))
+            point.append(case.box.lower[i] if value is None else rational_of(value))
         return "sat", tuple(point)
     why = solver.reason_unknown()
     if why == "interrupted from keyboard":
