@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -51,8 +52,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from exactnets.train import TrainInterrupted, train, write_certificate
 
     problem = _load_problem(args)
-    if args.scheduler and args.workers != 1:
+    if args.scheduler and args.workers is not None:
         raise InputError("give --workers or --scheduler, not both")
+    # local worker processes by default: one per CPU (the answer does not depend on the count)
+    workers = 1 if args.scheduler else (args.workers or os.cpu_count() or 1)
     bar = tqdm(total=0, desc="train", unit="suffix", file=sys.stderr, disable=None if not args.json else True,
                leave=False)
 
@@ -64,8 +67,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         bar.refresh()
 
     try:
-        result = train(problem, method=args.method, workers=args.workers, scheduler=args.scheduler,
-                       checkpoint=args.checkpoint, progress=progress, box=args.box)
+        result = train(problem, method=args.method, workers=workers, scheduler=args.scheduler,
+                       checkpoint=args.checkpoint, progress=progress, box=args.box,
+                       certify=bool(args.certificate) and args.method == "milp")
     except TrainInterrupted as stop:
         bar.close()
         print(f"exactnets train: {stop}", file=sys.stderr)
@@ -76,7 +80,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         write_network(result.network, args.out)
     if args.certificate:
         if result.certificate is None:
-            raise InputError(f"--certificate: the {result.method} method produces no certificate; use --method enumerate")
+            raise InputError(f"--certificate: the {result.method} method produces no certificate; use --method enumerate "
+                             f"or milp (without weight decay)")
         write_certificate(result.certificate, args.certificate)
     if args.json:
         print(json.dumps(result.to_json()))
@@ -125,14 +130,17 @@ def register(commands: Any) -> None:
     tr.add_argument("--width", type=_positive_int, required=True, metavar="W", help="number of hidden ReLU units")
     tr.add_argument("--loss", default="squared", choices=("squared", "l1", "linf", "hinge"))
     tr.add_argument("--output-bias", action="store_true", help="allow an output constant c (default: none, as in ABMM)")
-    tr.add_argument("--weight-decay", metavar="LAMBDA", help="(lambda/2) sum(|u|^2 + v^2); --method convex")
+    tr.add_argument("--weight-decay", metavar="LAMBDA", help="add (lambda/2) sum_i (|u_i|^2 + v_i^2) for the net sum_i v_i relu(u_i.(x,1)); "
+                    "--method enumerate (any loss) or convex (squared); certified only up to solver tolerance")
     tr.add_argument("--method", default="auto", choices=("auto", "enumerate", "milp", "convex", "onedim", "naive"))
     tr.add_argument("--box", default="10", metavar="B", help="with --method milp: weights in [-B, B] (default 10)")
-    tr.add_argument("--workers", type=_positive_int, default=1, metavar="N", help="local worker processes")
+    tr.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                    help="local worker processes (default: the number of CPUs)")
     tr.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
     tr.add_argument("--checkpoint", metavar="FILE", help="save progress here; rerun the same command to resume")
     tr.add_argument("--out", metavar="NET.json", help="write the network (exactnets.network/1)")
-    tr.add_argument("--certificate", metavar="CERT.json", help="write the optimality certificate")
+    tr.add_argument("--certificate", metavar="CERT.json", help="write the optimality certificate (enumerate; with milp the MILP's network seeds "
+                    "the enumeration that proves it)")
     tr.add_argument("--json", action="store_true", help="print the result as one JSON object")
     tr.set_defaults(run=_cmd_train)
 

@@ -232,7 +232,9 @@ def test_bad_problems_are_input_errors():
     with pytest.raises(InputError):
         TrainProblem([[0.5]], [1], width=1)  # floats are refused
     with pytest.raises(InputError):
-        train(TrainProblem([[0], [1]], [1, 2], width=1, loss="squared"), method="milp")
+        train(TrainProblem([[0], [1]], [1, 2], width=1, loss="squared"), method="onedim")
+    with pytest.raises(InputError):
+        train(TrainProblem([[0], [1]], [1, 2], width=1, loss="l1"), method="milp", box=0)
     with pytest.raises(InputError):
         train(TrainProblem([[0, 1]], [1], width=1, loss="l1"), method="onedim")
 
@@ -249,7 +251,7 @@ def test_output_bias_is_respected():
 def test_convex_weight_decay_is_tolerance_only():
     points, labels = _planted(2, 5, 1)
     problem = TrainProblem(points, labels, width=4, loss="squared", weight_decay=F(1, 100))
-    result = train(problem)
+    result = train(problem, method="convex")
     assert result.method == "convex" and result.certified == "tolerance"
     # the reported objective is exactly the regularised loss of the returned rational network
     net = result.network
@@ -259,18 +261,19 @@ def test_convex_weight_decay_is_tolerance_only():
                           for row, b, o in zip(hidden.weights, hidden.bias, output.weights[0]))
     assert result.objective == loss + reg
     with pytest.raises(InputError):
-        train(problem, method="enumerate")
+        train(problem, method="milp")
 
 
 def test_pilanci_ergen_agrees_with_enumeration_under_weight_decay():
     # a solver-tolerance comparison of two float methods (the optimum is irrational in general)
-    from exactnets.train.convex import pilanci_ergen, weight_decay_enumeration
+    from exactnets.train.convex import pilanci_ergen
+    from exactnets.train.decay import decay_enumeration
     from exactnets.train.patterns import enumerate_patterns
 
     problem = TrainProblem([[0], [1], [2], [3]], [0, 1, F(1, 2), 2], width=2, loss="squared",
                            weight_decay=F(1, 5))
     convex_value, units = pilanci_ergen(problem, enumerate_patterns(problem.points))
-    enumerated = weight_decay_enumeration(problem)
+    enumerated = decay_enumeration(problem)[0]
     assert convex_value <= enumerated + 1e-6  # the convex program relaxes the width
     assert len(units) <= problem.width  # ... and here needs no more than w units, so they agree
     assert abs(convex_value - enumerated) <= 1e-5 * max(1.0, enumerated)

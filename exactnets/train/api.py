@@ -50,6 +50,7 @@ class TrainResult:
     tolerance_nodes: list[str] = dataclasses.field(default_factory=list)
     certificate: dict[str, Any] | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
+    float_optimum: float | None = None  # the solver's optimum where the true one is irrational (weight decay)
 
     def to_json(self) -> dict[str, Any]:
         from exactnets.io.network_json import network_to_json
@@ -60,6 +61,8 @@ class TrainResult:
         if self.tolerance_nodes:
             doc["tolerance_nodes"] = self.tolerance_nodes[:20]
             doc["tolerance_node_count"] = len(self.tolerance_nodes)
+        if self.float_optimum is not None:
+            doc["float_optimum"] = self.float_optimum
         if self.notes:
             doc["notes"] = self.notes
         return doc
@@ -85,7 +88,8 @@ def _replay(problem: TrainProblem, incumbent: Incumbent) -> tuple[Network, Fract
 
 def train(problem: TrainProblem, *, method: str = "auto", workers: int = 1, scheduler: str | None = None,
           checkpoint: str | None = None, progress: Callable[[int, int, Fraction], None] | None = None,
-          box: Any = None, tasks: int | None = None) -> TrainResult:
+          box: Any = None, tasks: int | None = None, certify: bool = False,
+          seed: Network | None = None) -> TrainResult:
     """The globally optimal network for ``problem``, exactly.
 
     Parameters
@@ -96,7 +100,8 @@ def train(problem: TrainProblem, *, method: str = "auto", workers: int = 1, sche
         ``"enumerate"`` (branch-and-bound over patterns, certified), ``"milp"`` (HiGHS, weights
         in ``[-box, box]``), ``"convex"`` (Pilanci-Ergen, squared loss with weight decay),
         ``"onedim"`` (n = 1 only), ``"naive"`` (Algorithm 1 without pruning: benchmarks);
-        ``"auto"`` picks ``convex`` when there is weight decay, else ``enumerate``.
+        ``"auto"`` is ``enumerate``.  With weight decay, ``enumerate`` is Algorithm 1 with the
+        regulariser (:mod:`exactnets.train.decay`, certified only up to the solver tolerance).
     workers, scheduler
         Local worker processes, or the address of a running Dask scheduler.
     checkpoint
@@ -104,6 +109,13 @@ def train(problem: TrainProblem, *, method: str = "auto", workers: int = 1, sche
     progress
         ``progress(done, total, incumbent_objective)``: suffix searches finished out of ``D``
         (the enumeration solves the suffixes of its point order, shortest first).
+    certify
+        With ``method="milp"``: afterwards run the enumeration seeded with the MILP's network,
+        so that its optimality gets the enumeration's exact certificate (``"certified"`` and
+        ``certificate`` then come from the enumeration).
+    seed
+        A network (``exactnets.network/1``, one relu layer and a linear output with weights
+        ``+-1``) to start the enumeration's incumbent from; only speeds the search up.
 
     Examples
     --------
@@ -115,16 +127,27 @@ def train(problem: TrainProblem, *, method: str = "auto", workers: int = 1, sche
     if method not in METHODS:
         raise InputError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     if method == "auto":
-        method = "convex" if problem.weight_decay > 0 else "enumerate"
-    if problem.weight_decay > 0 and method != "convex":
-        raise InputError("weight decay is handled by --method convex (squared loss, Pilanci & Ergen)")
+        method = "enumerate"
+    if problem.weight_decay > 0 and method not in ("convex", "enumerate"):
+        raise InputError(f"weight decay is handled by --method enumerate (any loss) or --method convex (squared "
+                         f"loss, Pilanci & Ergen), not by --method {method}")
     if workers < 1:
         raise InputError(f"workers must be at least 1 (got {workers})")
     started = time.perf_counter()
     if method == "milp":
         from exactnets.train.milp import train_milp
 
-        return train_milp(problem, box=box, started=started)
+        result = train_milp(problem, box=box, started=started)
+        if not certify:
+            return result
+        proof = _train_enumerate(problem, workers, scheduler, checkpoint, progress, started, tasks,
+                                 _seed_incumbent(problem, result.network))
+        if proof.objective > result.objective:
+            raise InternalError(f"the enumeration seeded with the MILP's network ({result.objective}) ended above it "
+                                f"({proof.objective})")
+        return dataclasses.replace(proof, method="milp", solved=result.solved + proof.solved,
+                                   notes=result.notes + [f"optimality proved by the enumeration seeded with the MILP's "
+                                                         f"network ({proof.solved} convex solves)"] + proof.notes)
     if method == "onedim":
         from exactnets.train.onedim import train_onedim
 
@@ -133,6 +156,10 @@ def train(problem: TrainProblem, *, method: str = "auto", workers: int = 1, sche
         from exactnets.train.convex import train_convex
 
         return train_convex(problem, started=started)
+    if problem.weight_decay > 0:
+        from exactnets.train.decay import train_decay
+
+        return train_decay(problem, started=started)
     if method == "naive":
         from exactnets.train.enumerate import naive_enumeration
 
@@ -142,10 +169,35 @@ def train(problem: TrainProblem, *, method: str = "auto", workers: int = 1, sche
         return TrainResult(value, net, "naive", solved, naive_count(problem, count), "exact pattern count",
                            "tolerance", time.perf_counter() - started,
                            notes=["naive enumeration compares float optima; only the best tuple is solved exactly"])
-    return _train_enumerate(problem, workers, scheduler, checkpoint, progress, started, tasks)
+    return _train_enumerate(problem, workers, scheduler, checkpoint, progress, started, tasks,
+                            None if seed is None else _seed_incumbent(problem, seed))
 
 
-def _train_enumerate(problem, workers, scheduler, checkpoint, progress, started, tasks) -> TrainResult:
+DOLLS = None  # benchmarks/experiments: a function count -> the suffix starts to solve
+
+
+def doll_starts(count: int) -> set[int]:
+    """The suffixes ``order[m:]`` the Russian-doll search solves (0 always: the answer)."""
+    return set(range(count))
+
+
+def _seed_incumbent(problem: TrainProblem, net: Network) -> Incumbent:
+    """A network as a starting incumbent: positive units first, exact objective on all the data."""
+    from exactnets.train.problem import network_units
+
+    signs, units, c = network_units(problem, net)
+    if any(s not in (1, -1) for s in signs) or len(units) > problem.width or (c != 0 and not problem.output_bias):
+        raise InputError("a seed network needs at most `width` units with output weights +1 or -1 (and no output "
+                         "bias unless the problem has one)")
+    order = sorted(range(len(units)), key=lambda i: -signs[i])
+    q = sum(1 for s in signs if s == 1)
+    units = [list(units[i]) for i in order]
+    units += [[Fraction(0)] * (problem.dim + 1) for _ in range(problem.width - len(units))]
+    value = exact_objective(problem, build_network(problem, q, units, c))
+    return Incumbent(value, q, units, c)
+
+
+def _train_enumerate(problem, workers, scheduler, checkpoint, progress, started, tasks, seed=None) -> TrainResult:
     """Russian-doll branch-and-bound: the suffixes of the search order are solved from the
     shortest to the whole data set; each one's exact optimum bounds the unexplored points of
     the longer ones (:mod:`exactnets.train.enumerate`)."""
@@ -160,6 +212,7 @@ def _train_enumerate(problem, workers, scheduler, checkpoint, progress, started,
     order = state["order"]
     finished: dict[int, tuple[Incumbent, TaskResult]] = state["finished"]
     target = tasks if tasks is not None else max(16, 8 * workers)
+    dolls = doll_starts(count) if DOLLS is None else DOLLS(count)
 
     last_save = [0.0]
 
@@ -171,24 +224,29 @@ def _train_enumerate(problem, workers, scheduler, checkpoint, progress, started,
             ckpt.save_checkpoint(checkpoint, print_, state)
             last_save[0] = time.perf_counter()
 
-    pool = None
-    if workers > 1 and not scheduler:
-        import concurrent.futures as cf
-        import multiprocessing
-
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = _LazyPool(workers if workers > 1 and not scheduler else 1)
     try:
         for start in range(count - 1, -1, -1):
             if start in finished:
                 continue
+            if start not in dolls:
+                continue
             solver = NodeSolver(problem, order, start)
-            solver.future = [[finished[start + k][2][q] if 0 < k and start + k < count else Fraction(0)
-                              for k in range(count - start + 1)] for q in range(problem.width + 1)]
+            # the bound of the points after the first k: the nearest solved suffix among them
+            solver.future_from = [next((m for m in range(start + k, count) if m in finished), None) if k else None
+                                  for k in range(count - start + 1)]
+            solver.future = [[finished[m][2][q] if m is not None else Fraction(0) for m in solver.future_from]
+                             for q in range(problem.width + 1)]
             current = state["current"]
             if current is None or current["start"] != start:
                 driver = TaskResult()
-                previous = finished[start + 1][0] if start + 1 < count else None
+                later = [m for m in finished if m > start]
+                previous = finished[min(later)][0] if later else None
                 incumbent = initial_incumbent(solver, previous)
+                if seed is not None:
+                    seeded = initial_incumbent(solver, seed)
+                    if seeded.value < incumbent.value:
+                        incumbent = seeded
                 parallel = start == 0 or ((workers > 1 or scheduler) and count - start >= 8)
                 frontier, incumbent = expand_frontier(solver, incumbent, target if parallel else 1, driver)
                 if driver.best is not None and driver.best.value < incumbent.value:
@@ -210,12 +268,14 @@ def _train_enumerate(problem, workers, scheduler, checkpoint, progress, started,
         save()
         raise TrainInterrupted(checkpoint) from None
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        pool.shutdown()
     incumbent = finished[0][0]
     net, value = _replay(problem, incumbent)
     solved = sum(entry[1].solved for entry in finished.values())
-    pattern_total, basis = _pattern_count(NodeSolver(problem, order, 0))
+    # the suffix-0 solver's pattern oracle has already decided most prefixes: reuse its answers
+    from exactnets.train.enumerate import _solver_for
+
+    pattern_total, basis = _pattern_count(_solver_for(problem, order, 0))
     from exactnets.train.certificate import build_certificate
 
     certificate = build_certificate(problem, order, value, net, {m: (lower, res) for m, (inc, res, lower) in finished.items()})
@@ -235,6 +295,35 @@ def _train_enumerate(problem, workers, scheduler, checkpoint, progress, started,
                        time.perf_counter() - started, tolerance, certificate, notes)
 
 
+class _LazyPool:
+    """Worker processes, started on first use: small runs (which never reach the parallel
+    phase) do not pay the start-up of spawned interpreters."""
+
+    # Below this many points a whole run takes about as long as starting the workers (each
+    # spawned interpreter first imports numpy, cvxpy and highspy: on the order of a second).
+    MIN_POINTS = 8
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor = None
+
+    def get(self):
+        if self.workers <= 1:
+            return None
+        if self.executor is None:
+            import concurrent.futures as cf
+            import multiprocessing
+
+            self.executor = cf.ProcessPoolExecutor(max_workers=self.workers,
+                                                   mp_context=multiprocessing.get_context("spawn"))
+        return self.executor
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+            self.executor = None
+
+
 def _run_frontier(problem, order, solver, current, pool, scheduler, progress, save, show, parallel) -> None:
     frontier = current["frontier"]
     done: dict[int, TaskResult] = current["done"]
@@ -252,12 +341,12 @@ def _run_frontier(problem, order, solver, current, pool, scheduler, progress, sa
             progress(problem.size - start - (0 if len(done) == total else 1), problem.size, current["incumbent"].value)
 
     def payload(index: int) -> tuple:
-        return (problem, order, start, future, [frontier[index]], current["incumbent"])
+        return (problem, order, start, (future, solver.future_from), [frontier[index]], current["incumbent"])
 
     if scheduler and parallel:
         _run_dask(scheduler, pending, payload, finish)
-    elif pool is not None and parallel and len(pending) > 1:
-        _run_pool(pool, pending, payload, finish)
+    elif pool.workers > 1 and parallel and len(pending) > 1 and problem.size >= pool.MIN_POINTS:
+        _run_pool(pool.get(), pending, payload, finish)
     else:
         for index in pending:
             finish(index, run_task(payload(index)))

@@ -23,7 +23,8 @@ exact Lagrangian bound of the squared-loss node QP), ``{"kind": "nonnegative"}``
 ``>= 0``), ``{"kind": "future"}`` (the bound of the unseen points alone) or
 ``{"kind": "tolerance", "bound_float"}`` (a float bound that could not be confirmed exactly: the
 certificate is then only ``tolerance``).  ``"future": m'`` in a record adds ``lower[q]`` of suffix
-``m'`` (the points the node has not seen; ``max`` instead of ``+`` for ``linf``).
+``m'``, which must lie among the points the node has not seen (``m' >= start + k``; a later
+suffix is a subset of them, and losses are ``>= 0``); ``max`` instead of ``+`` for ``linf``.
 
 What :func:`verify_certificate` checks, and why it proves global optimality:
 
@@ -265,7 +266,9 @@ def _verify_tree(problem, order, start, lower, part, proven, problems) -> tuple[
             future = Fraction(0)
             if "future" in record:
                 m = int(record["future"])
-                if m != start + len(patterns[0]) or m not in proven:
+                # any proven suffix among the points the node has not seen (a subset of them:
+                # losses are >= 0, so its bound is a bound for them all)
+                if m < start + len(patterns[0]) or m not in proven:
                     problems.append(f"suffix {start}, node {key}: uses the bound of suffix {m}, which is not proven here")
                     continue
                 future = proven[m][0][q]

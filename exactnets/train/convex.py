@@ -203,90 +203,35 @@ def pilanci_ergen(problem: TrainProblem, patterns: Sequence[str], order: Sequenc
 def train_convex(problem: TrainProblem, *, started: float | None = None):
     """Squared loss with weight decay through :func:`pilanci_ergen` over all patterns.
 
-    The network is written ``sum_i v_i relu(u_i.(x, 1))`` with ``v_i = s_i sqrt(|w_i|)`` rounded
-    to a rational and ``u_i = w_i / |v_i|`` (``w_i`` the solver's block, rationalised), which
-    balances the two halves of the regulariser; the objective reported is the exact value of
-    ``loss + (lambda/2) sum_i (|u_i|^2 + v_i^2)`` for these rational weights.  The optimum itself
-    is in general irrational, so the result is certified only up to the solver's tolerance.
+    The solver's blocks ``(s, w)`` are absorbed units; the network returned is
+    :func:`exactnets.train.decay.balanced_network` of the ``width`` largest, and the objective
+    reported is its exact regularised loss (:func:`exactnets.train.decay.regularised_objective`).
+    The optimum itself is in general irrational, so the result is certified only up to the
+    solver's tolerance; when the program needs more blocks than ``width``, its optimum is only a
+    lower bound for width ``w`` (the notes say so).
     """
     import time
 
     from exactnets.errors import InputError
-    from exactnets.network import Layer, Network
     from exactnets.train.api import TrainResult
+    from exactnets.train.decay import balanced_network, regularised_objective
     from exactnets.train.patterns import enumerate_patterns
-    from exactnets.train.problem import loss_of_predictions, predictions
 
     started = time.perf_counter() if started is None else started
     if problem.loss != "squared" or problem.output_bias:
         raise InputError("the convex method (Pilanci & Ergen) handles the squared loss without an output bias")
     patterns = enumerate_patterns(problem.points)
     value, units = pilanci_ergen(problem, patterns)
+    blocks = len(units)
     units = sorted(units, key=lambda item: -np.linalg.norm(item[1]))[: problem.width]
     if not units:
         units = [(1, np.zeros(problem.dim + 1))]
-    hidden, biases, outputs = [], [], []
-    for sign, block in units:
-        norm = float(np.linalg.norm(block))
-        scale = Fraction(np.sqrt(norm)).limit_denominator(1 << 30) if norm > 0 else Fraction(1)
-        u = [Fraction(float(v)).limit_denominator(1 << 40) / scale for v in block]
-        hidden.append(u[:-1])
-        biases.append(u[-1])
-        outputs.append(sign * scale)
-    net = Network(problem.dim, [Layer("relu", hidden, biases), Layer("linear", [outputs], [0])], name="exact-train",
-                  meta={"loss": "squared", "weight_decay": str(problem.weight_decay)})
-    loss = loss_of_predictions("squared", predictions(net, problem.points), problem.labels)
-    regulariser = problem.weight_decay / 2 * sum(
-        (sum((v * v for v in row), _ZERO) + b * b + o * o for row, b, o in zip(hidden, biases, outputs)), _ZERO)
+    net = balanced_network(problem, units)
     notes = [f"Pilanci & Ergen convex program over {len(patterns)} patterns, float optimum {value:.12g}; the "
-             f"objective is the exact value for the rational weights returned"]
-    if len(units) < sum(1 for _ in units):
-        notes.append("more non-zero blocks than the width; the largest were kept")
-    return TrainResult(loss + regulariser, net, "convex", 1, 0, "", "tolerance", time.perf_counter() - started,
-                       notes=notes)
-
-
-def weight_decay_enumeration(problem: TrainProblem) -> float:
-    """Algorithm 1 with the weight-decay term (float; a cross-check of :func:`pilanci_ergen`).
-
-    With output magnitudes absorbed (``w_i = |v_i| u_i``), ``(lambda/2)(|u_i|^2 + v_i^2)`` is
-    minimised at ``lambda |w_i|`` (AM-GM), so the regularised problem for one sign count ``q`` and
-    one tuple of full patterns is the SOCP ``min (1/D) sum_j (f_j - y_j)^2 + lambda sum_i |w_i|``
-    under the pattern constraints.  The minimum over ``q`` and over tuples (sorted within sign
-    groups) is the global optimum of the regularised width-``w`` problem.  Squared loss, no
-    output bias.  The optimum is in general irrational: a float value, not a certificate.
-    """
-    import itertools
-
-    import cvxpy as cp
-
-    from exactnets.train.patterns import enumerate_patterns
-
-    patterns = enumerate_patterns(problem.points)
-    lifted = np.array([[float(v) for v in p] + [1.0] for p in problem.points])
-    y = np.array([float(v) for v in problem.labels])
-    count, d = lifted.shape
-    lam = float(problem.weight_decay)
-    w = problem.width
-    best = float("inf")
-    for q in range(w + 1):
-        groups = [itertools.combinations_with_replacement(patterns, q),
-                  itertools.combinations_with_replacement(patterns, w - q)]
-        positives = list(groups[0])
-        negatives = list(groups[1])
-        for pos in positives:
-            for neg in negatives:
-                chosen = pos + neg
-                weights = cp.Variable((w, d))
-                f = 0
-                constraints = []
-                for i, bits in enumerate(chosen):
-                    mask = np.array([c == "1" for c in bits], dtype=float)
-                    z = lifted @ weights[i]
-                    f = f + (1 if i < q else -1) * cp.multiply(mask, z)
-                    constraints.append(cp.multiply(2 * mask - 1, z) >= 0)
-                objective = cp.sum_squares(f - y) / count + lam * cp.sum(cp.norm(weights, 2, axis=1))
-                program = cp.Problem(cp.Minimize(objective), constraints)
-                program.solve(solver="CLARABEL")
-                best = min(best, float(program.value))
-    return best
+             f"objective is the exact regularised loss of the rational weights returned"]
+    if blocks > problem.width:
+        notes.append(f"the convex program's solution has {blocks} non-zero blocks, more than the width "
+                     f"{problem.width}: its optimum is only a lower bound for this width and the {problem.width} "
+                     f"largest blocks were kept; use --method enumerate")
+    return TrainResult(regularised_objective(problem, net), net, "convex", 1, 0, "", "tolerance",
+                       time.perf_counter() - started, notes=notes, float_optimum=value)
