@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 
 from exactnets.errors import ExactnetsError, InputError
 
-EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+from exactnets.cli_common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):

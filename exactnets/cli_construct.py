@@ -14,7 +14,7 @@ from exactnets.errors import InputError
 
 __all__ = ["register"]
 
-EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN = 0, 1, 3
+from exactnets.cli_common import EXIT_REFUTED, EXIT_UNKNOWN
 
 
 def _write(net, path: str | None) -> None:

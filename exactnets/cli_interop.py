@@ -18,19 +18,11 @@ from typing import Any
 
 from exactnets.errors import InputError
 
-EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+from exactnets.cli_common import EXIT_OK, int_at_least
 
 __all__ = ["register"]
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer (got {text!r})")
-    return value
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
@@ -106,7 +98,7 @@ def register(commands: Any) -> None:
     cv = commands.add_parser("convert", help="convert a network between .json and .onnx, exactly")
     cv.add_argument("input", metavar="IN", help="a .json or .onnx network file")
     cv.add_argument("output", metavar="OUT", help="the .json or .onnx file to write")
-    cv.add_argument("--round-decimals", type=_non_negative_int, metavar="K",
+    cv.add_argument("--round-decimals", type=int_at_least(0, "--round-decimals"), metavar="K",
                     help="reading ONNX: round every stored float to K decimals (default: its exact binary value)")
     cv.add_argument("--allow-rounding", action="store_true",
                     help="writing ONNX: store the nearest float where a weight is not one (reports the largest error)")

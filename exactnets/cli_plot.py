@@ -12,19 +12,11 @@ from typing import Any
 
 from exactnets.errors import InputError
 
-EXIT_OK = 0
+from exactnets.cli_common import EXIT_OK, int_at_least
 
 __all__ = ["register"]
 
 
-def _int_option(text: str, low: int, name: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{name}: expected an integer >= {low} (got {text!r})") from None
-    if value < low:
-        raise argparse.ArgumentTypeError(f"{name}: expected an integer >= {low} (got {text!r})")
-    return value
 
 
 def _parse_box(text: str) -> list[Any]:
@@ -105,15 +97,15 @@ def register(commands: Any) -> None:
                     help="the interval (1 input) or box (2 inputs; default -1,1); exact numbers such as 1/2 or -0.25 "
                          "(--box=-2,2 also works)")
     pl.add_argument("--cube", choices=("pm1", "01"), help="draw the function on {-1,1}^n (pm1) or {0,1}^n (01), n <= 16")
-    pl.add_argument("--split", type=lambda t: _int_option(t, 0, "--split"), metavar="K",
+    pl.add_argument("--split", type=int_at_least(0, "--split"), metavar="K",
                     help="with --cube: rows are the first K bits (default n // 2)")
     pl.add_argument("--sign", action="store_true", help="with --cube: draw sgn(output) (sgn(0)=+1) instead of its values")
     pl.add_argument("--colour-by", "--color-by", dest="colour_by", choices=("pattern", "piece"), default="pattern",
                     help="2 inputs: one colour per activation pattern (default) or per maximal affine piece")
-    pl.add_argument("--output", type=lambda t: _int_option(t, 0, "--output"), metavar="J",
+    pl.add_argument("--output", type=int_at_least(0, "--output"), metavar="J",
                     help="which output (0-based; default: every output of a 1-D graph, output 0 otherwise)")
     pl.add_argument("--title", help="the picture's title (default: the network's name)")
-    pl.add_argument("--dpi", type=lambda t: _int_option(t, 10, "--dpi"), default=100, help="resolution (default 100)")
+    pl.add_argument("--dpi", type=int_at_least(10, "--dpi"), default=100, help="resolution (default 100)")
     pl.set_defaults(run=_cmd_plot)
     # Let "--box -2,2" read "-2,2" as the value rather than as an unknown option: argparse takes
     # an argument starting with "-" for a value only when it looks like a negative number, and

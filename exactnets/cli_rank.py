@@ -23,7 +23,7 @@ from typing import Any
 
 from exactnets.errors import InputError
 
-EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN = 0, 1, 3
+from exactnets.cli_common import EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN
 
 
 def _add_source_arguments(parser: argparse.ArgumentParser, *, entries: bool) -> None:

@@ -13,19 +13,11 @@ from typing import Any
 
 from exactnets.errors import InputError
 
-EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from exactnets.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, int_at_least
 
 __all__ = ["register"]
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer (got {text!r})")
-    return value
 
 
 def _load_problem(args: argparse.Namespace):
@@ -127,14 +119,14 @@ def register(commands: Any) -> None:
     """Add ``train`` and ``verify-train`` to the subparsers object of :func:`exactnets.cli.build_parser`."""
     tr = commands.add_parser("train", help="the globally optimal 2-layer ReLU network for a data set, exactly")
     tr.add_argument("data", metavar="DATA.csv", help="CSV data: a header row, one row per point, the label last")
-    tr.add_argument("--width", type=_positive_int, required=True, metavar="W", help="number of hidden ReLU units")
+    tr.add_argument("--width", type=int_at_least(1, "--width"), required=True, metavar="W", help="number of hidden ReLU units")
     tr.add_argument("--loss", default="squared", choices=("squared", "l1", "linf", "hinge"))
     tr.add_argument("--output-bias", action="store_true", help="allow an output constant c (default: none, as in ABMM)")
     tr.add_argument("--weight-decay", metavar="LAMBDA", help="add (lambda/2) sum_i (|u_i|^2 + v_i^2) for the net sum_i v_i relu(u_i.(x,1)); "
                     "--method enumerate (any loss) or convex (squared); certified only up to solver tolerance")
     tr.add_argument("--method", default="auto", choices=("auto", "enumerate", "milp", "convex", "onedim", "naive"))
     tr.add_argument("--box", default="10", metavar="B", help="with --method milp: weights in [-B, B] (default 10)")
-    tr.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    tr.add_argument("--workers", type=int_at_least(1, "--workers"), default=None, metavar="N",
                     help="local worker processes (default: the number of CPUs)")
     tr.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
     tr.add_argument("--checkpoint", metavar="FILE", help="save progress here; rerun the same command to resume")
