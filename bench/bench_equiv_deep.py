@@ -3,7 +3,7 @@
 Run (defaults: 3 seeds, 100 s per instance and method, the direct z3 encoding as baseline)::
 
     /work/venv/bin/python bench/bench_equiv_deep.py [--seeds 0 1 2] [--timeout 100] [--baseline-timeout 100]
-                                                  [--factors 3 1.5 1.1] [--no-baseline]
+                                                  [--factors 3 1.5 1.1] [--no-baseline] [--compare-float]
 
 The workload (the ACAS Xu shape, trained-like weights).  ``f``: 5 inputs, 6 hidden layers of 50
 ReLUs, 5 linear outputs; weights drawn from N(0, 1/fan_in) and biases from N(0, 0.1^2), stored as
@@ -25,6 +25,12 @@ Two methods, each with its own deadline per instance: ``regions``
 differential bounds, DeepPoly/CROWN bounds and exact LP leaves) and the direct z3 encoding
 (:func:`exactnets.verify.smt.decide` when it exists, else a minimal encoding in this script).
 Every counterexample is replayed once more here through the exact evaluator.
+
+``regions`` runs with its default ``exact_confirm=True``: every node closed by the float bounds
+is re-checked in integer arithmetic (:mod:`exactnets.verify.exact_bounds`).  ``--compare-float``
+also runs it with ``exact_confirm=False`` (float64 bounds with a proven rounding-error bound,
+no exact re-check) on the same instance, in the same process, and adds its columns and the time
+spent in the exact re-check.
 
 The table is printed for the lead to copy (bench/RESULTS.md is not written).
 """
@@ -48,6 +54,7 @@ from exactnets.evaluate import evaluate  # noqa: E402
 from exactnets.network import Layer, Network  # noqa: E402
 from exactnets.rational import format_rational, rational_from_float  # noqa: E402
 from exactnets.verify.query import Deadline, Mode, replay  # noqa: E402
+from exactnets.verify.regions import SearchOptions  # noqa: E402
 from exactnets.verify.regions import decide as regions_decide  # noqa: E402
 
 
@@ -162,6 +169,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=100.0)
     parser.add_argument("--baseline-timeout", type=float, default=100.0)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--compare-float", action="store_true",
+                        help="also run regions without the exact re-check of bound-closed nodes (exact_confirm=False)")
     parser.add_argument("--half-width", type=Fraction, default=Fraction(1, 20),
                         help="half the side of the box (default 1/20, the task's workload)")
     args = parser.parse_args()
@@ -172,6 +181,8 @@ def main() -> None:
     print(f"# python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores; "
           f"timeouts: regions {args.timeout:g} s, baseline {args.baseline_timeout:g} s ({base_name})")
     header = ("| seed | eps = c x delta | eps | regions | s | nodes | LPs | z3 baseline | s |")
+    if args.compare_float:
+        header += " exact re-check s | confirmed | refused | float-only | s | nodes |"
     rows = []
     for seed in args.seeds:
         f, g, box, arrays = build(seed, half_width=args.half_width)
@@ -200,13 +211,19 @@ def main() -> None:
             eps_text = f"{float(eps):.6g}" if c >= 1 else f"{float(eps):.6g} (delta/2)"
             row = (f"| {seed} | {float(c):g} | {eps_text} | {result.verdict} | {result.seconds:.2f} | "
                    f"{d.get('nodes', 0)} | {d.get('lps', 0)} | {bverdict} | {bseconds:.2f} |")
+            if args.compare_float:
+                plain = regions_decide(f, g, box, mode, Deadline(args.timeout), options=SearchOptions(exact_confirm=False))
+                if plain.counterexample is not None:
+                    replay(f, g, box, mode, plain.counterexample.x)
+                row += (f" {d.get('exact_seconds', 0):.2f} | {d.get('exact_confirmed', 0)} | {d.get('exact_refused', 0)} | "
+                        f"{plain.verdict} | {plain.seconds:.2f} | {plain.details.get('nodes', 0)} |")
             rows.append(row)
             print(row, flush=True)
             if result.verdict == "unknown":
                 print(f"#   regions: {result.reason}")
     print()
     print(header)
-    print("|---|---:|---:|---|---:|---:|---:|---|---:|")
+    print("|---|---:|---:|---|---:|---:|---:|---|---:|" + ("---:|---:|---:|---|---:|---:|" if args.compare_float else ""))
     for row in rows:
         print(row)
 

@@ -49,11 +49,16 @@ is made rigorous as follows (``u = 2^-53``):
   intercept ``b`` is the max (min) of ``phi(v) - a v`` over the breakpoints ``v`` of the
   piecewise-linear ``phi`` in ``[l, u]``, computed with upward (downward) rounding.
 
-What the branch and bound relies on (a unit is stable, a node is proved) is therefore a theorem
-about IEEE-754 binary64 arithmetic, not a float guess; exact arithmetic confirms everything else
-(leaf linear programs in :mod:`exactnets.lp`, counterexamples through the exact evaluator).  A
-network whose weights exceed ``2^400`` in magnitude (or are not representable) is not analysed in
-floats: every unit of it is reported unstable and the search falls back on exact leaves.
+What these float analyses conclude (a unit is stable, a node is proved, a region is empty) is
+therefore a theorem about IEEE-754 binary64 arithmetic, not a float guess.  The branch and bound
+(:mod:`exactnets.verify.regions`, with its default ``exact_confirm=True``) does not rest on it
+even so: it uses these bounds to *steer* (which node to split, where, which units look stable)
+and re-checks every conclusion a verdict would rest on in integer arithmetic with
+:mod:`exactnets.verify.exact_bounds`, the same analyses recomputed on dyadic rationals (no
+rounding model at all).  Exact arithmetic also decides everything else (leaf linear programs in
+:mod:`exactnets.lp`, counterexamples through the exact evaluator).  A network whose weights
+exceed ``2^400`` in magnitude (or are not representable) is not analysed in floats: every unit
+of it is reported unstable and the search falls back on exact leaves.
 
 Conventions
 -----------

@@ -17,7 +17,16 @@ The search
 
    * sound bounds on every unit (:mod:`exactnets.verify.bounds`: interval and back-substituted
      DeepPoly/CROWN bounds and, for two networks of one architecture, ReluDiff's differential
-     bounds on ``g - f``) fix the stable units and may **prove** the mode on the whole region;
+     bounds on ``g - f``, in float64 with a proven rounding-error bound) fix the stable units and
+     may **prove** the mode on the whole region or show it **empty**.  Before such a conclusion
+     closes the node (and before a leaf uses the stable units), it is **re-checked exactly**
+     (:func:`~exactnets.verify.exact_bounds.confirm_node`: the same analyses recomputed in
+     integer arithmetic on dyadic rationals, see :mod:`exactnets.verify.exact_bounds`).  The
+     pieces a node *knows* (split constraints, pieces proved by the exact re-check) are kept
+     apart from the float claims (stable units, units an LP over float-fixed patterns found
+     stable): only the former define the region in the exact re-check, the latter are checked.
+     Where the exact re-check does not confirm the float conclusion (rounded slopes are a hair
+     looser), the node goes on from the exactly proved pieces only and is split further;
    * otherwise, if every unit of both networks is fixed, the region is a **leaf**: both networks
      are affine on it (exact rational maps composed in integers with python-flint) and the mode's
      violation is a conjunction of linear inequalities, some strict.  It is decided *exactly*
@@ -40,11 +49,13 @@ The search
    unit is resolved by exact LPs over its region, layer by layer, which enumerates the
    activation regions of both networks (exact, but exponential in the worst case).
 
-Every verdict carries its evidence: *equivalent* when every node was closed by a sound bound,
-an exact LP certificate or an empty region; *counterexample* with a replayed exact point;
-*unknown* with the reason (timeout, or z3 giving up on a leaf).  The float solver (HiGHS) and the
-float bounds only ever *propose*; what a verdict rests on is either exact rational arithmetic or a
-proven enclosure of float rounding (see :mod:`exactnets.verify.bounds`).
+Every verdict carries its evidence: *equivalent* when every node was closed by exactly
+re-checked bounds, an exact LP certificate or an exactly confirmed empty region;
+*counterexample* with a replayed exact point; *unknown* with the reason (timeout, or z3 giving up
+on a leaf).  The float solver (HiGHS) and the float bounds only ever *propose*; what a verdict
+rests on is exact rational (integer) arithmetic.  ``SearchOptions(exact_confirm=False)`` skips
+the exact re-check and trusts the float bounds' proven enclosure of rounding instead (see
+:mod:`exactnets.verify.bounds`; measured in ``bench/bench_equiv_deep.py --compare-float``).
 
 >>> from exactnets.network import Layer, Network
 >>> from exactnets.domains import Box, Reals
@@ -77,6 +88,7 @@ from exactnets.evaluate import _integer_layer, evaluate, evaluate_batch
 from exactnets.lp import EmptyRegion, Halfspace, LPStats, LPUnknown, Region, find_point, upper_bound
 from exactnets.network import Network
 from exactnets.verify import bounds as B
+from exactnets.verify import exact_bounds as XB
 from exactnets.verify.query import (Deadline, EquivalenceResult, Mode, NotApplicable, check_shapes,
                                     parse_mode, replay, violates)
 
@@ -121,6 +133,12 @@ class SearchOptions:
         Random points evaluated in the attack (besides centre, vertices and a grid).
     attack_restarts, attack_steps:
         Projected gradient ascent on the violation: starts and steps.
+    exact_confirm:
+        Re-check exactly (:func:`exactnets.verify.exact_bounds.confirm_node`, integer arithmetic)
+        every conclusion the float bounds draw on a node before the verdict relies on it: a mode
+        proved by bounds, a region found empty, the stable units a leaf's affine maps assume.
+        A node whose float conclusion the exact re-check does not confirm is split further.
+        ``False`` trusts the float bounds' proven rounding-error enclosure instead.
     """
 
     max_input_splits: int | None = None
@@ -134,6 +152,7 @@ class SearchOptions:
     attack_restarts: int = 16
     attack_steps: int = 40
     seed: int = 0
+    exact_confirm: bool = True
 
 
 # -- exact affine maps on a fixed activation pattern ---------------------------------------------------
@@ -235,6 +254,10 @@ class _Node:
     parent_unstable: int | None = None  # unstable units of the parent (for input splits)
     parent_gap: float | None = None  # how far the parent's bounds were from proving
     stall: int = 0  # input splits in a row that brought no progress
+    # pieces that are *facts* about the region (split constraints, or proved by exact bounds);
+    # ``fixed_*`` also holds float claims and LP answers that depend on them (None: none known)
+    known_f: list[np.ndarray] | None = None
+    known_g: list[np.ndarray] | None = None
 
     @property
     def bounded(self) -> bool:
@@ -263,6 +286,9 @@ class _Problem:
         self.bound_proofs = 0
         self.empty = 0
         self.lp_fixed = 0
+        self.exact_confirmed = 0  # float conclusions re-checked and confirmed exactly
+        self.exact_refused = 0  # float conclusions the exact re-check did not confirm (node split further)
+        self.exact_seconds = 0.0
         self.done = Fraction(0)
         self.unresolved: list[str] = []
         self.pair = options.differential and B.same_architecture(f, g)
@@ -307,6 +333,8 @@ class _Problem:
                 "empty_regions": self.empty, "units_fixed_by_lp": self.lp_fixed,
                 "lps": self.stats.solved, "lps_certified_float": self.stats.certified,
                 "z3_calls": self.stats.z3_calls, "differential": self.pair,
+                "exact_confirm": self.opt.exact_confirm, "exact_confirmed": self.exact_confirmed,
+                "exact_refused": self.exact_refused, "exact_seconds": round(self.exact_seconds, 3),
                 "explored": float(self.done)}
 
     def counterexample(self, x: Sequence[Fraction], how: str) -> EquivalenceResult:
@@ -494,6 +522,7 @@ class _Bounds:
     sens: np.ndarray | None = None  # |coefficients| of the undecided objectives on the inputs
     probe: list[np.ndarray] = dataclasses.field(default_factory=list)  # float points worth evaluating
     open_rows: list[tuple] = dataclasses.field(default_factory=list)  # undecided (kind, j[, k]) for leaves
+    argmax_hint: int | None = None  # the winner the float argmax check tried (a choice, not a fact)
 
 
 def _node_bounds(P: _Problem, node: _Node) -> _Bounds:
@@ -598,6 +627,7 @@ def _check_by_bounds(P: _Problem, bd: _Bounds) -> None:
             centre = (xlo + xhi) / 2
             fc = P.float_outputs(centre[None, :], P.ff)[0]
             a = int(np.argmax(fc)) if np.all(np.isfinite(fc)) else 0
+            bd.argmax_hint = a
             others = [k for k in range(m) if k != a]
             R = np.zeros((len(others), m))
             for r, k in enumerate(others):
@@ -649,6 +679,13 @@ def _region_halfspaces(P: _Problem, node: _Node, pieces_f, pieces_g, which: str)
                     wanted.setdefault(j, []).append(i)
         else:
             wanted = {j: list(range(net.layers[j].out_dim)) for j in range(L) if net.layers[j].activation != "linear"}
+        if which == "split":
+            # After an exact re-check refused a float claim, an earlier layer may be unfixed again:
+            # a split unit behind it has no affine form yet.  Leaving its constraint out only
+            # enlarges the region, which keeps every LP conclusion (empty, bounded) sound.
+            unfixed = [j for j in range(L) if np.any(np.asarray(pieces[j]) < 0)]
+            if unfixed:
+                wanted = {j: units for j, units in wanted.items() if j <= unfixed[0]}
         if not wanted:
             continue
         forms = en.forms(pieces, max(wanted))
@@ -811,6 +848,7 @@ def _split_input(P: _Problem, node: _Node, bd: _Bounds, pieces_f, pieces_g, unst
     half = node.weight / 2
     # the children inherit every piece the parent's bounds proved (bounds are not monotone under refinement)
     extra = dict(parent_unstable=unstable, parent_gap=bd.gap, stall=stall)
+    extra.update(known_f=node.known_f, known_g=node.known_g)
     return [_Node(node.lower, tuple(left_upper), pieces_f, pieces_g, half, node.input_splits + 1, node.splits, **extra),
             _Node(tuple(right_lower), node.upper, pieces_f, pieces_g, half, node.input_splits + 1, node.splits, **extra)]
 
@@ -822,7 +860,11 @@ def _split_unit(node: _Node, which: str, layer: int, unit: int, choices: Sequenc
         ff = [a.copy() for a in pieces_f]
         fg = [a.copy() for a in pieces_g]
         (ff if which == "f" else fg)[layer][unit] = p
-        kids.append(_Node(node.lower, node.upper, ff, fg, share, node.input_splits, (*node.splits, (which, layer, unit))))
+        kf = [a.copy() for a in node.known_f] if node.known_f is not None else [np.full(len(a), -1, dtype=np.int8) for a in pieces_f]
+        kg = [a.copy() for a in node.known_g] if node.known_g is not None else [np.full(len(a), -1, dtype=np.int8) for a in pieces_g]
+        (kf if which == "f" else kg)[layer][unit] = p  # a split constraint defines the region: a fact
+        kids.append(_Node(node.lower, node.upper, ff, fg, share, node.input_splits, (*node.splits, (which, layer, unit)),
+                          known_f=kf, known_g=kg))
     return kids
 
 
@@ -834,8 +876,66 @@ def _candidate_pieces(act: str, lo: float, hi: float) -> list[int]:
     return result or list(range(len(B.PIECES[act])))
 
 
+def _exact(P: _Problem, node: _Node, claims_f, claims_g, check_mode: bool, bd: _Bounds | None,
+           upto: int | None = None) -> XB.Confirmation:
+    """The exact re-check of a node (integer arithmetic; see :mod:`exactnets.verify.exact_bounds`)."""
+    start = time.monotonic()
+    try:
+        return XB.confirm_node(P.f, P.g, node.lower, node.upper, P.mode, known_f=node.known_f, known_g=node.known_g,
+                               claims_f=claims_f, claims_g=claims_g, pair=P.pair, g_symbolic=P.opt.g_symbolic,
+                               check_mode=check_mode, argmax_hint=None if bd is None else bd.argmax_hint, upto=upto)
+    finally:
+        P.exact_seconds += time.monotonic() - start
+
+
+def _known_arrays(node: _Node, pieces_f, pieces_g) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    kf = [a.copy() for a in node.known_f] if node.known_f is not None else [np.full(len(a), -1, dtype=np.int8) for a in pieces_f]
+    kg = [a.copy() for a in node.known_g] if node.known_g is not None else [np.full(len(a), -1, dtype=np.int8) for a in pieces_g]
+    return kf, kg
+
+
+def _with_known(node: _Node, C: XB.Confirmation) -> _Node:
+    """Record the pieces the exact re-check proved (its analysed layers) as facts of the node."""
+    kf, kg = _known_arrays(node, node.fixed_f, node.fixed_g)
+    for known, proved in ((kf, C.pieces_f), (kg, C.pieces_g)):
+        for j, p in enumerate(proved):
+            known[j] = np.array(p, dtype=np.int8)
+    return dataclasses.replace(node, known_f=kf, known_g=kg)
+
+
+def _exact_fallback(node: _Node, C: XB.Confirmation):
+    """The float conclusion was not confirmed: go on from the pieces the exact bounds prove (facts only).
+
+    Where ``C`` covers only the first layers, the later ones keep what the node already knows
+    (no float claim survives).
+    """
+    kf, kg = _known_arrays(node, node.fixed_f, node.fixed_g)
+    for known, proved in ((kf, C.pieces_f), (kg, C.pieces_g)):
+        for j, p in enumerate(proved):
+            known[j] = np.array(p, dtype=np.int8)
+    node = dataclasses.replace(node, fixed_f=[a.copy() for a in kf], fixed_g=[a.copy() for a in kg], known_f=kf, known_g=kg)
+    return node, [a.copy() for a in kf], [a.copy() for a in kg]
+
+
+def _leaf_bounds(bd: _Bounds | None, C: XB.Confirmation | None, confirm: bool) -> _Bounds | None:
+    """What a leaf may skip: the mode's rows the (exactly confirmed) bounds already proved."""
+    if not confirm:
+        return bd
+    if bd is None or C is None or C.open_rows is None:
+        return None  # every row is decided by the leaf's exact LPs
+    return dataclasses.replace(bd, open_rows=list(C.open_rows))
+
+
 def _process(P: _Problem, node: _Node) -> list[_Node]:
-    """Work on one node: close it (proved / empty) or return its children.  Raises _Found."""
+    """Work on one node: close it (proved / empty) or return its children.  Raises _Found.
+
+    With ``exact_confirm`` every float conclusion that would close the node or shape a leaf is
+    re-checked exactly first; when the re-check does not confirm it, the node goes on from the
+    pieces the exact bounds prove (``exact_only``: no float claim is used on it any more).
+    """
+    confirm = P.opt.exact_confirm
+    exact_only = False
+    C: XB.Confirmation | None = None
     for _ in range(10_000):  # each pass fixes at least one more unit, or returns
         P.nodes += 1
         bd = None
@@ -843,19 +943,41 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
             try:
                 bd = _node_bounds(P, node)
             except B.Infeasible:
-                P.empty += 1
-                return []
-            pieces_f, pieces_g = bd.fa.piece, bd.ga.piece
-            _check_by_bounds(P, bd)
-            if bd.proved:
-                P.bound_proofs += 1
-                return []
-            if bd.probe:
-                X = np.array(bd.probe + [(bd.xlo + bd.xhi) / 2])
-                s = P.scores(X)
-                good = np.nonzero(s >= 0)[0]
-                if len(good):
-                    P.check_points(P.to_points(X[good[:8]], node.lower, node.upper), "bound-guided probe, confirmed exactly")
+                if not confirm:
+                    P.empty += 1
+                    return []
+                C = _exact(P, node, None, None, False, None)
+                if C.empty:
+                    P.exact_confirmed += 1
+                    P.empty += 1
+                    return []
+                P.exact_refused += 1
+                node, pieces_f, pieces_g = _exact_fallback(node, C)
+                exact_only = True
+            if bd is not None:
+                pieces_f, pieces_g = bd.fa.piece, bd.ga.piece
+                _check_by_bounds(P, bd)
+                if bd.proved:
+                    if not confirm:
+                        P.bound_proofs += 1
+                        return []
+                    C = _exact(P, node, None, None, True, bd)
+                    if C.empty or C.proved:
+                        P.exact_confirmed += 1
+                        if C.empty:
+                            P.empty += 1
+                        else:
+                            P.bound_proofs += 1
+                        return []
+                    P.exact_refused += 1
+                    node, pieces_f, pieces_g = _exact_fallback(node, C)
+                    exact_only = True
+                if bd.probe:
+                    X = np.array(bd.probe + [(bd.xlo + bd.xhi) / 2])
+                    s = P.scores(X)
+                    good = np.nonzero(s >= 0)[0]
+                    if len(good):
+                        P.check_points(P.to_points(X[good[:8]], node.lower, node.upper), "bound-guided probe, confirmed exactly")
         else:
             pieces_f = [a.copy() for a in node.fixed_f]
             pieces_g = [a.copy() for a in node.fixed_g]
@@ -864,9 +986,27 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
                     if layer.activation == "linear":
                         pieces[j][:] = 0
         front_f, front_g = _frontier(pieces_f), _frontier(pieces_g)
+        if front_f is None and front_g is None and confirm and node.bounded and not exact_only:
+            # the leaf's affine maps assume the float-stable units: confirm them exactly
+            C = _exact(P, node, pieces_f, pieces_g, True, bd)
+            if C.empty:
+                P.exact_confirmed += 1
+                P.empty += 1
+                return []
+            if C.claims_ok and C.proved:  # the exact bounds prove the mode: no LP needed
+                P.exact_confirmed += 1
+                P.bound_proofs += 1
+                return []
+            if C.claims_ok:
+                P.exact_confirmed += 1
+            else:
+                P.exact_refused += 1
+                node, pieces_f, pieces_g = _exact_fallback(node, C)
+                exact_only = True
+                front_f, front_g = _frontier(pieces_f), _frontier(pieces_g)
         if front_f is None and front_g is None:
             try:
-                _leaf(P, node, bd, pieces_f, pieces_g)
+                _leaf(P, node, _leaf_bounds(bd, C, confirm and node.bounded), pieces_f, pieces_g)
             except LPUnknown as exc:
                 P.unresolved.append(str(exc))
             return []
@@ -894,12 +1034,42 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
             order = list(units[np.argsort(-width)])
         else:
             order = list(units)
-        if P.opt.lp_stability or not node.bounded:
+        premises_ok = True
+        if (P.opt.lp_stability or not node.bounded) and not exact_only and confirm and node.bounded:
+            # The LP's affine forms (of the asked units and of the split constraints) assume the
+            # pieces of the layers before them.  Prove those exactly first; then the LP's answers
+            # (stable units, an empty region) are facts about the region, not float claims.
+            premise = max([layer - 1] + [j - 1 for _, j, _ in node.splits])
+            if premise >= 0:
+                C = _exact(P, node, pieces_f, pieces_g, False, bd, upto=premise)
+                if C.empty:
+                    P.exact_confirmed += 1
+                    P.empty += 1
+                    return []
+                if C.claims_ok:
+                    P.exact_confirmed += 1
+                    node = _with_known(node, C)
+                else:
+                    P.exact_refused += 1
+                    premises_ok = False
+                    node, pieces_f, pieces_g = _exact_fallback(node, C)
+                    exact_only = True
+                    front_f, front_g = _frontier(pieces_f), _frontier(pieces_g)
+                    if front_f is None and front_g is None:  # cannot happen (premise layers come first)
+                        raise InternalError("an exact re-check of an LP's premises fixed every unit")
+                    if front_g is None or (front_f is not None and front_f[0] <= front_g[0]):
+                        which, (layer, units) = "f", front_f
+                    else:
+                        which, (layer, units) = "g", front_g
+                    net = P.f if which == "f" else P.g
+                    act = net.layers[layer].activation
+                    order = list(units)
+        if (P.opt.lp_stability or not node.bounded) and not exact_only and premises_ok:
             ask = order if not node.bounded else order[:8]
             try:
                 found = _lp_stability(P, node, which, layer, ask, pieces_f, pieces_g)
             except EmptyRegion:
-                P.empty += 1
+                P.empty += 1  # with exact_confirm: its premises were proved just above
                 return []
             except LPUnknown as exc:
                 P.unresolved.append(str(exc))
@@ -911,11 +1081,18 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
                     (fixed_f if which == "f" else fixed_g)[layer][i] = p
                 P.lp_fixed += len(found)
                 node = dataclasses.replace(node, fixed_f=fixed_f, fixed_g=fixed_g)
+                if confirm and node.bounded:  # premises proved: the LP's answers are facts
+                    kf, kg = _known_arrays(node, pieces_f, pieces_g)
+                    for i, p in found.items():
+                        (kf if which == "f" else kg)[layer][i] = p
+                    node = dataclasses.replace(node, known_f=kf, known_g=kg)
                 continue
         unit = int(order[0])
-        if A is not None:
+        if A is not None and not (confirm and node.bounded):
             choices = _candidate_pieces(act, float(A.lo[layer][unit]), float(A.hi[layer][unit]))
         else:
+            # with exact confirmation no piece is dropped on the float bounds' word: the children
+            # of a piece the bounds exclude are closed as empty regions, exactly
             choices = list(range(len(B.PIECES[act])))
         return _split_unit(node, which, layer, unit, choices, pieces_f, pieces_g)
     raise InternalError("a node was refined 10,000 times without closing")
@@ -1027,7 +1204,11 @@ def _search(P: _Problem) -> EquivalenceResult:
     if P.unresolved:
         return EquivalenceResult("unknown", METHOD, P.elapsed(),
                                  reason=f"{len(P.unresolved)} region(s) undecided: {P.unresolved[0]}", details=P.details())
-    how = ("every region closed by sound bounds (outward-rounded DeepPoly/CROWN"
-           + (" and ReluDiff differential bounds" if P.pair else "")
-           + "), exact LP certificates or empty-region proofs")
+    bounds_kind = "DeepPoly/CROWN" + (" and ReluDiff differential bounds" if P.pair else "")
+    if P.opt.exact_confirm:
+        how = (f"every region closed by exactly re-checked bounds ({bounds_kind}, recomputed in integer "
+               "arithmetic), exact LP certificates or exactly confirmed empty-region proofs")
+    else:
+        how = (f"every region closed by sound bounds (outward-rounded {bounds_kind}), exact LP certificates or "
+               "empty-region proofs")
     return EquivalenceResult("equivalent", f"{METHOD} ({how})", P.elapsed(), details=P.details())
