@@ -4,6 +4,7 @@ Run (defaults: 3 seeds, 100 s per instance and method, the direct z3 encoding as
 
     /work/venv/bin/python bench/bench_equiv_deep.py [--seeds 0 1 2] [--timeout 100] [--baseline-timeout 100]
                                                   [--factors 3 1.5 1.1] [--no-baseline] [--compare-float]
+                                                  [--confirm-workers 1 2]
 
 The workload (the ACAS Xu shape, trained-like weights).  ``f``: 5 inputs, 6 hidden layers of 50
 ReLUs, 5 linear outputs; weights drawn from N(0, 1/fan_in) and biases from N(0, 0.1^2), stored as
@@ -31,6 +32,11 @@ is re-checked in integer arithmetic (:mod:`exactnets.verify.exact_bounds`).  ``-
 also runs it with ``exact_confirm=False`` (float64 bounds with a proven rounding-error bound,
 no exact re-check) on the same instance, in the same process, and adds its columns and the time
 spent in the exact re-check.
+
+``--confirm-workers N [N ...]`` runs ``regions`` with ``SearchOptions(confirm_workers=N)`` (the
+re-checks of nodes the float bounds proved go to ``N - 1`` worker processes while the search goes
+on), once per value, on the same instance in the same process; the column ``w`` says which.  The
+re-check seconds are then those of this process plus those of the workers.
 
 The table is printed for the lead to copy (bench/RESULTS.md is not written).
 """
@@ -173,6 +179,9 @@ def main() -> None:
                         help="also run regions without the exact re-check of bound-closed nodes (exact_confirm=False)")
     parser.add_argument("--half-width", type=Fraction, default=Fraction(1, 20),
                         help="half the side of the box (default 1/20, the task's workload)")
+    parser.add_argument("--confirm-workers", type=int, nargs="+", default=[SearchOptions().confirm_workers],
+                        help="SearchOptions.confirm_workers for regions; several values: one run each "
+                             "(default: the library's, 2 on two CPUs or more)")
     args = parser.parse_args()
 
     base, base_name = baseline()
@@ -180,7 +189,7 @@ def main() -> None:
           f"box centre +- {format_rational(args.half_width)}")
     print(f"# python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores; "
           f"timeouts: regions {args.timeout:g} s, baseline {args.baseline_timeout:g} s ({base_name})")
-    header = ("| seed | eps = c x delta | eps | regions | s | nodes | LPs | z3 baseline | s |")
+    header = ("| seed | eps = c x delta | eps | w | regions | s | nodes | LPs | z3 baseline | s |")
     if args.compare_float:
         header += " exact re-check s | confirmed | refused | float-only | s | nodes |"
     rows = []
@@ -194,10 +203,13 @@ def main() -> None:
         for c in args.factors:
             eps = round_up(c * delta) if c >= 1 else c * delta
             mode = Mode("epsilon", eps)
-            result = regions_decide(f, g, box, mode, Deadline(args.timeout))
-            if result.counterexample is not None:
-                replay(f, g, box, mode, result.counterexample.x)
-            d = result.details
+            runs = []
+            for workers in args.confirm_workers:
+                result = regions_decide(f, g, box, mode, Deadline(args.timeout),
+                                        options=SearchOptions(confirm_workers=workers))
+                if result.counterexample is not None:
+                    replay(f, g, box, mode, result.counterexample.x)
+                runs.append((workers, result))
             if args.no_baseline:
                 bverdict, bseconds = "-", float("nan")
             else:
@@ -209,21 +221,26 @@ def main() -> None:
                 except Exception as exc:  # report, do not hide
                     bverdict, bseconds = f"error: {type(exc).__name__}", float("nan")
             eps_text = f"{float(eps):.6g}" if c >= 1 else f"{float(eps):.6g} (delta/2)"
-            row = (f"| {seed} | {float(c):g} | {eps_text} | {result.verdict} | {result.seconds:.2f} | "
-                   f"{d.get('nodes', 0)} | {d.get('lps', 0)} | {bverdict} | {bseconds:.2f} |")
+            plain = None
             if args.compare_float:
                 plain = regions_decide(f, g, box, mode, Deadline(args.timeout), options=SearchOptions(exact_confirm=False))
                 if plain.counterexample is not None:
                     replay(f, g, box, mode, plain.counterexample.x)
-                row += (f" {d.get('exact_seconds', 0):.2f} | {d.get('exact_confirmed', 0)} | {d.get('exact_refused', 0)} | "
-                        f"{plain.verdict} | {plain.seconds:.2f} | {plain.details.get('nodes', 0)} |")
-            rows.append(row)
-            print(row, flush=True)
-            if result.verdict == "unknown":
-                print(f"#   regions: {result.reason}")
+            for workers, result in runs:
+                d = result.details
+                row = (f"| {seed} | {float(c):g} | {eps_text} | {workers} | {result.verdict} | {result.seconds:.2f} | "
+                       f"{d.get('nodes', 0)} | {d.get('lps', 0)} | {bverdict} | {bseconds:.2f} |")
+                if plain is not None:
+                    exact_s = d.get('exact_seconds', 0) + d.get('exact_seconds_worker', 0)
+                    row += (f" {exact_s:.2f} | {d.get('exact_confirmed', 0)} | {d.get('exact_refused', 0)} | "
+                            f"{plain.verdict} | {plain.seconds:.2f} | {plain.details.get('nodes', 0)} |")
+                rows.append(row)
+                print(row, flush=True)
+                if result.verdict == "unknown":
+                    print(f"#   regions (confirm_workers={workers}): {result.reason}")
     print()
     print(header)
-    print("|---|---:|---:|---|---:|---:|---:|---|---:|" + ("---:|---:|---:|---|---:|---:|" if args.compare_float else ""))
+    print("|---|---:|---:|---:|---|---:|---:|---:|---|---:|" + ("---:|---:|---:|---|---:|---:|" if args.compare_float else ""))
     for row in rows:
         print(row)
 

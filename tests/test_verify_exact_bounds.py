@@ -323,3 +323,139 @@ def test_corrupted_relaxation_intercepts_in_the_float_analysis_are_not_confirmed
         assert decide(f, g, box, mode, exact_confirm=False).verdict == "equivalent"  # the corrupted float proof
         result = decide(f, g, box, mode)
         assert result.verdict == "counterexample" and result.details["exact_refused"] >= 1
+
+
+# -- the re-checks of proved nodes on a worker process (SearchOptions.confirm_workers) ---------------------------
+
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+
+from exactnets.errors import InputError  # noqa: E402
+from exactnets.verify.query import Deadline  # noqa: E402
+
+
+def no_children_left() -> bool:
+    return multiprocessing.active_children() == []
+
+
+def test_confirm_workers_give_the_same_verdicts_and_counts_as_the_synchronous_recheck():
+    f, g, small = bench_like(3)
+    wide = Box([-1] * 3, [1] * 3)  # ~180 nodes at eps 1/200, two of them refused by the exact re-check
+    x = tuple(small.lower)
+    d = max(abs(a - b) for a, b in zip(evaluate(f, x), evaluate(g, x)))
+    cases = [(small, mode) for mode in (("epsilon", Fraction(1, 10)), ("epsilon", Fraction(1, 200)), ("epsilon", d / 2),
+                                        "decision", "argmax", "function")]
+    cases += [(wide, mode) for mode in (("epsilon", Fraction(1, 200)), "decision", "argmax")]
+    used = refused = 0
+    for box, mode in cases:
+        sync = decide(f, g, box, mode, confirm_workers=1)
+        pool = decide(f, g, box, mode, confirm_workers=2)
+        assert no_children_left(), mode
+        assert pool.verdict == sync.verdict, (box, mode)
+        assert pool.details["confirm_workers"] == 2 and sync.details["confirm_workers"] == 1
+        assert sync.details["exact_pending_max"] == 0 and sync.details["exact_seconds_worker"] == 0
+        if sync.verdict == "equivalent":
+            # the same nodes closed the same way: only the place of the re-check moved
+            for key in ("nodes", "exact_confirmed", "exact_refused", "closed_by_bounds", "empty_regions", "leaves"):
+                assert pool.details[key] == sync.details[key], (mode, key)
+            assert pool.details["explored"] == 1.0
+            assert "exactly re-checked" in pool.method
+        else:
+            assert pool.counterexample is not None and pool.counterexample.x is not None
+        used += pool.details["exact_pending_max"] >= 1
+        refused += pool.details["exact_refused"] if sync.verdict == "equivalent" else 0
+    assert used >= 2  # the asynchronous path did run (a search closed by its first node stays synchronous)
+    assert refused >= 1  # and a worker's refusal was processed on (eps 1/200 on the wide box)
+
+
+def test_confirm_workers_refuse_a_corrupted_float_proof_and_find_the_counterexample(monkeypatch):
+    f = Network(1, [Layer("relu", [[1]], [0]), Layer("linear", [[1]], [0])])
+    g = Network(1, [Layer("relu", [[1]], ["-1/4"]), Layer("linear", [[1]], [0])])  # differs by up to 1/4
+    box = Box([-1], [1])
+    monkeypatch.setattr(R, "_attack", lambda P, lower, upper: None)
+    real = R._check_by_bounds
+
+    def lying(P, bd):
+        real(P, bd)
+        bd.proved = True
+        bd.open_rows = []
+
+    monkeypatch.setattr(R, "_check_by_bounds", lying)
+    # no bound-guided probes: the root's (synchronous) refusal would find the counterexample at once
+    monkeypatch.setattr(R._Problem, "check_points", lambda self, points, how: None)
+    assert decide(f, g, box, "function", exact_confirm=False, confirm_workers=2).verdict == "equivalent"  # the lie
+    for mode in ("function", ("epsilon", Fraction(1, 8))):
+        result = decide(f, g, box, mode, confirm_workers=2)
+        assert result.verdict == "counterexample", mode
+        assert result.details["exact_refused"] >= 1 and result.details["exact_pending_max"] >= 1
+        x = result.counterexample.x
+        assert abs(evaluate(f, x)[0] - evaluate(g, x)[0]) > (0 if mode == "function" else Fraction(1, 8))
+        assert no_children_left()
+
+
+def _slow_in_workers(monkeypatch, seconds: float) -> None:
+    """A worker's first exact re-check takes ``seconds`` longer (the workers fork after this patch;
+    the tasks are run in order, so none comes back before)."""
+    main, real = os.getpid(), X.confirm_node
+    slept = []  # per process: a forked worker starts with the main process's (empty) list
+
+    def slow(*args, **kwargs):
+        if os.getpid() != main and not slept:
+            import time
+
+            slept.append(True)
+            time.sleep(seconds)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(X, "confirm_node", slow)
+
+
+WIDE = Box([-1] * 3, [1] * 3)  # with bench_like(3) and eps 1/200: ~180 nodes, ~90 closed by bounds
+
+
+def test_a_timeout_with_pending_rechecks_is_unknown_never_equivalent(monkeypatch):
+    f, g, _ = bench_like(3)
+    mode = Mode("epsilon", Fraction(1, 200))
+    quick = R.decide(f, g, WIDE, mode, None, options=R.SearchOptions(confirm_workers=2))
+    assert quick.verdict == "equivalent" and quick.details["exact_pending_max"] >= 2
+    _slow_in_workers(monkeypatch, 1.5)  # no worker re-check comes back before the deadline
+    result = R.decide(f, g, WIDE, mode, Deadline(1.0), options=R.SearchOptions(confirm_workers=2))
+    assert result.verdict == "unknown"
+    assert "exact re-check(s) still pending" in result.reason
+    # the nodes sent to the worker are not counted as explored: only the synchronous re-checks closed any
+    assert result.details["explored"] < 1
+    assert result.details["exact_seconds_worker"] == 0
+    assert no_children_left()
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_the_worker_pool_is_shut_down_when_the_search_raises(monkeypatch, error):
+    f, g, box = bench_like(3)
+
+    def broken(P, stack):
+        assert P.pool is not None and P.pending  # raised while a re-check is in flight
+        raise error("settle failed")
+
+    monkeypatch.setattr(R, "_settle", broken)
+    with pytest.raises(error, match="settle failed"):
+        decide(f, g, WIDE, ("epsilon", Fraction(1, 200)), confirm_workers=2)
+    assert no_children_left()
+
+
+def test_the_default_uses_a_worker_only_where_two_cpus_are_available(monkeypatch):
+    monkeypatch.setattr(R.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert R.SearchOptions().confirm_workers == 1
+    monkeypatch.setattr(R.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert R.SearchOptions().confirm_workers == 2
+    f, g, _ = bench_like(3)
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # as in a Pool worker
+    result = decide(f, g, WIDE, ("epsilon", Fraction(1, 200)), confirm_workers=2)
+    assert result.verdict == "equivalent" and result.details["confirm_workers"] == 1
+    assert result.details["exact_pending_max"] == 0
+
+
+def test_confirm_workers_must_be_a_positive_integer():
+    f, g, box = bench_like(3)
+    for bad in (0, -1, 1.5):
+        with pytest.raises(InputError, match="confirm_workers"):
+            decide(f, g, box, ("epsilon", Fraction(1, 10)), confirm_workers=bad)

@@ -72,8 +72,12 @@ the exact re-check and trusts the float bounds' proven enclosure of rounding ins
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import math
+import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -83,7 +87,7 @@ import flint
 import numpy as np
 
 from exactnets.domains import BooleanCube, Box, Polytope, Reals
-from exactnets.errors import InternalError
+from exactnets.errors import InputError, InternalError
 from exactnets.evaluate import _integer_layer, evaluate, evaluate_batch
 from exactnets.lp import EmptyRegion, Halfspace, LPStats, LPUnknown, Region, find_point, upper_bound
 from exactnets.network import Network
@@ -99,6 +103,19 @@ METHOD = "regions"
 ProgressCallback = Callable[[int, int], None]
 
 _PROGRESS_TOTAL = 1_000_000
+
+
+def _default_confirm_workers() -> int:
+    """2 where this process may run on two CPUs or more, else 1 (see ``SearchOptions.confirm_workers``).
+
+    Measured (bench/bench_equiv_deep.py, 2 cores): the stress instance seed 2, c = 1.005 takes
+    109 s with 1 and 60 s with 2 (float-only: 43 s); searches closed by few nodes are unchanged.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cpus = os.cpu_count() or 1
+    return 2 if cpus >= 2 else 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +156,18 @@ class SearchOptions:
         proved by bounds, a region found empty, the stable units a leaf's affine maps assume.
         A node whose float conclusion the exact re-check does not confirm is split further.
         ``False`` trusts the float bounds' proven rounding-error enclosure instead.
+    confirm_workers:
+        Processes sharing the exact re-checks, this one included.  ``1``: every re-check runs
+        here, synchronously.  ``k >= 2``: the re-checks of nodes the float bounds call proved
+        (the bulk) go to ``k - 1`` worker processes (forked, and so given ``f`` and ``g`` once,
+        after a first re-check has run here and filled the exact caches they inherit) while the
+        search goes on; such a node counts as closed only when its
+        re-check comes back proved, a refused one is processed on from the exactly proved pieces
+        as in the synchronous path, and "equivalent" is returned only after every re-check came
+        back.  The other re-checks (empty regions, a leaf's stable units, an LP's premises) stay
+        synchronous: what happens next depends on them.  Default: 2 where the process may use
+        two CPUs or more, else 1; a daemonic process (which may not have children) always
+        re-checks synchronously.
     """
 
     max_input_splits: int | None = None
@@ -153,6 +182,7 @@ class SearchOptions:
     attack_steps: int = 40
     seed: int = 0
     exact_confirm: bool = True
+    confirm_workers: int = dataclasses.field(default_factory=_default_confirm_workers)
 
 
 # -- exact affine maps on a fixed activation pattern ---------------------------------------------------
@@ -240,6 +270,28 @@ def _piece_halfspaces(row: Sequence[int], den: int, act: str, piece: int) -> lis
     return result
 
 
+# -- the worker process of the asynchronous re-checks -------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(f: Network, g: Network, mode: Mode, pair: bool, g_symbolic: bool) -> None:
+    """Initializer: receives the problem once (the tasks carry only the node)."""
+    # Ctrl-C is the main process's business: it cancels the pool and waits for this worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER.update(f=f, g=g, mode=mode, pair=pair, g_symbolic=g_symbolic)
+
+
+def _worker_confirm(lower, upper, known_f, known_g, argmax_hint) -> tuple[XB.Confirmation, float]:
+    """The re-check :func:`_exact` does for a node the float bounds proved (``check_mode``, no claims)."""
+    start = time.monotonic()
+    W = _WORKER
+    C = XB.confirm_node(W["f"], W["g"], lower, upper, W["mode"], known_f=known_f, known_g=known_g, claims_f=None,
+                        claims_g=None, pair=W["pair"], g_symbolic=W["g_symbolic"], check_mode=True,
+                        argmax_hint=argmax_hint, upto=None)
+    return C, time.monotonic() - start
+
+
 # -- the problem -------------------------------------------------------------------------------------------
 
 @dataclasses.dataclass
@@ -262,6 +314,17 @@ class _Node:
     @property
     def bounded(self) -> bool:
         return all(v is not None for v in self.lower) and all(v is not None for v in self.upper)
+
+
+@dataclasses.dataclass
+class _Pending:
+    """A node closed by the float bounds whose exact re-check runs in a worker."""
+    future: concurrent.futures.Future
+    node: _Node
+    bd: Any  # its _Bounds: a refused node is processed on from them, as in the synchronous path
+
+
+_PENDING: Any = object()  # what _process returns for a node whose re-check was sent to a worker
 
 
 class _Found(Exception):
@@ -289,6 +352,13 @@ class _Problem:
         self.exact_confirmed = 0  # float conclusions re-checked and confirmed exactly
         self.exact_refused = 0  # float conclusions the exact re-check did not confirm (node split further)
         self.exact_seconds = 0.0
+        self.exact_calls = 0  # exact re-checks run in this process
+        # a daemonic process (e.g. a multiprocessing.Pool worker) may not start children
+        self.workers = 1 if multiprocessing.current_process().daemon else options.confirm_workers
+        self.exact_seconds_worker = 0.0  # re-checks run by the worker processes (confirm_workers >= 2)
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None  # started on the first asynchronous re-check
+        self.pending: list[_Pending] = []  # asynchronous re-checks not yet settled, in submission order
+        self.pending_max = 0
         self.done = Fraction(0)
         self.unresolved: list[str] = []
         self.pair = options.differential and B.same_architecture(f, g)
@@ -335,7 +405,32 @@ class _Problem:
                 "z3_calls": self.stats.z3_calls, "differential": self.pair,
                 "exact_confirm": self.opt.exact_confirm, "exact_confirmed": self.exact_confirmed,
                 "exact_refused": self.exact_refused, "exact_seconds": round(self.exact_seconds, 3),
+                "confirm_workers": self.workers if self.opt.exact_confirm else 1,
+                "exact_seconds_worker": round(self.exact_seconds_worker, 3), "exact_pending_max": self.pending_max,
                 "explored": float(self.done)}
+
+    # -- asynchronous exact re-checks (confirm_workers >= 2) -----------------------------------------------
+    def submit(self, node: _Node, bd: _Bounds) -> None:
+        """Send the re-check of a node the float bounds proved to a worker; the node waits in ``pending``."""
+        if self.pool is None:
+            # fork: the children inherit the networks (no pickling) and start in milliseconds
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers - 1, mp_context=context, initializer=_worker_start,
+                initargs=(self.f, self.g, self.mode, self.pair, self.opt.g_symbolic))
+        future = self.pool.submit(_worker_confirm, node.lower, node.upper, node.known_f, node.known_g, bd.argmax_hint)
+        self.pending.append(_Pending(future, node, bd))
+        self.pending_max = max(self.pending_max, len(self.pending))
+
+    def shutdown(self) -> None:
+        """Cancel what has not started and wait for the workers to exit (no child is left behind)."""
+        for item in self.pending:
+            item.future.cancel()
+        self.pending = []
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def counterexample(self, x: Sequence[Fraction], how: str) -> EquivalenceResult:
         cex = replay(self.f, self.g, self.domain, self.mode, x)
@@ -880,6 +975,7 @@ def _exact(P: _Problem, node: _Node, claims_f, claims_g, check_mode: bool, bd: _
            upto: int | None = None) -> XB.Confirmation:
     """The exact re-check of a node (integer arithmetic; see :mod:`exactnets.verify.exact_bounds`)."""
     start = time.monotonic()
+    P.exact_calls += 1
     try:
         return XB.confirm_node(P.f, P.g, node.lower, node.upper, P.mode, known_f=node.known_f, known_g=node.known_g,
                                claims_f=claims_f, claims_g=claims_g, pair=P.pair, g_symbolic=P.opt.g_symbolic,
@@ -926,20 +1022,42 @@ def _leaf_bounds(bd: _Bounds | None, C: XB.Confirmation | None, confirm: bool) -
     return dataclasses.replace(bd, open_rows=list(C.open_rows))
 
 
-def _process(P: _Problem, node: _Node) -> list[_Node]:
+def _probe(P: _Problem, node: _Node, bd: _Bounds) -> None:
+    """Evaluate exactly the points the bounds point at (they may break the mode).  Raises _Found."""
+    if bd.probe:
+        X = np.array(bd.probe + [(bd.xlo + bd.xhi) / 2])
+        s = P.scores(X)
+        good = np.nonzero(s >= 0)[0]
+        if len(good):
+            P.check_points(P.to_points(X[good[:8]], node.lower, node.upper), "bound-guided probe, confirmed exactly")
+
+
+def _process(P: _Problem, node: _Node, refused: tuple[_Bounds, XB.Confirmation] | None = None) -> list[_Node]:
     """Work on one node: close it (proved / empty) or return its children.  Raises _Found.
 
     With ``exact_confirm`` every float conclusion that would close the node or shape a leaf is
     re-checked exactly first; when the re-check does not confirm it, the node goes on from the
     pieces the exact bounds prove (``exact_only``: no float claim is used on it any more).
+
+    With ``confirm_workers >= 2`` the re-check of a node the float bounds proved is sent to a
+    worker and :data:`_PENDING` is returned; if the worker refuses it, ``_process`` is called
+    again with ``refused = (its bounds, the refusal)`` and resumes where the synchronous path
+    goes on after a refusal.
     """
     confirm = P.opt.exact_confirm
     exact_only = False
     C: XB.Confirmation | None = None
     for _ in range(10_000):  # each pass fixes at least one more unit, or returns
-        P.nodes += 1
         bd = None
-        if node.bounded:
+        if refused is not None:
+            # the asynchronous twin of the refusal below (the pass was counted when it was submitted)
+            (bd, C), refused = refused, None
+            P.exact_refused += 1
+            node, pieces_f, pieces_g = _exact_fallback(node, C)
+            exact_only = True
+            _probe(P, node, bd)
+        elif node.bounded:
+            P.nodes += 1
             try:
                 bd = _node_bounds(P, node)
             except B.Infeasible:
@@ -961,6 +1079,12 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
                     if not confirm:
                         P.bound_proofs += 1
                         return []
+                    if P.workers >= 2 and P.exact_calls > 0:
+                        # (not before one re-check ran here: it fills the exact layer caches on f
+                        # and g, which the forked workers then inherit instead of rebuilding them,
+                        # and a search closed by its first node starts no process)
+                        P.submit(node, bd)  # closed when the worker confirms it (see _settle)
+                        return _PENDING
                     C = _exact(P, node, None, None, True, bd)
                     if C.empty or C.proved:
                         P.exact_confirmed += 1
@@ -972,13 +1096,9 @@ def _process(P: _Problem, node: _Node) -> list[_Node]:
                     P.exact_refused += 1
                     node, pieces_f, pieces_g = _exact_fallback(node, C)
                     exact_only = True
-                if bd.probe:
-                    X = np.array(bd.probe + [(bd.xlo + bd.xhi) / 2])
-                    s = P.scores(X)
-                    good = np.nonzero(s >= 0)[0]
-                    if len(good):
-                        P.check_points(P.to_points(X[good[:8]], node.lower, node.upper), "bound-guided probe, confirmed exactly")
+                _probe(P, node, bd)
         else:
+            P.nodes += 1
             pieces_f = [a.copy() for a in node.fixed_f]
             pieces_g = [a.copy() for a in node.fixed_g]
             for pieces, net in ((pieces_f, P.f), (pieces_g, P.g)):
@@ -1143,12 +1263,17 @@ def decide(f: Network, g: Network, domain: Box | Polytope | Reals, mode: Mode | 
         raise NotApplicable("the regions method works on boxes, polytopes and R^n; the Boolean cube is finite and "
                             "exhaustive enumeration decides it")
     options = options or SearchOptions()
+    if not isinstance(options.confirm_workers, int) or options.confirm_workers < 1:
+        raise InputError(f"SearchOptions.confirm_workers must be a positive integer (got {options.confirm_workers!r}): "
+                         "1 re-checks synchronously, 2 or more sends the re-checks of proved nodes to worker processes")
     P = _Problem(f, g, domain, mode, deadline, progress, options)
     try:
         return _search(P)
     except _Found as found:
         P.report(force=True)
         return found.result
+    finally:
+        P.shutdown()  # on a counterexample, a timeout, an exception or Ctrl-C: no worker outlives the call
 
 
 def _root(P: _Problem) -> _Node | None:
@@ -1165,6 +1290,45 @@ def _root(P: _Problem) -> _Node | None:
     fixed_f = [np.full(layer.out_dim, -1, dtype=np.int8) for layer in P.f.layers]
     fixed_g = [np.full(layer.out_dim, -1, dtype=np.int8) for layer in P.g.layers]
     return _Node(lower, upper, fixed_f, fixed_g, Fraction(1))
+
+
+# Re-checks in flight before the search waits for the oldest: bounds the memory the waiting nodes
+# (and their float bounds) hold; the worker is the slower side on the deep benchmark.
+_MAX_PENDING = 256
+
+
+def _push(P: _Problem, stack: list[_Node], node: _Node, children: Any) -> None:
+    """What ``_process`` returned: children to explore, a closed node, or one waiting for a worker."""
+    if children is _PENDING:
+        return  # counted as done when its re-check comes back proved
+    if children:
+        stack.extend(reversed(children))
+    else:
+        P.close(node)
+
+
+def _settle(P: _Problem, stack: list[_Node]) -> None:
+    """Take in the finished asynchronous re-checks: close confirmed nodes, process refused ones on.
+
+    A worker's exception is raised here, as the synchronous re-check would have raised it.
+    """
+    still = []
+    finished = []
+    for item in P.pending:
+        (finished if item.future.done() else still).append(item)
+    P.pending = still
+    for item in finished:
+        C, seconds = item.future.result()
+        P.exact_seconds_worker += seconds
+        if C.empty or C.proved:
+            P.exact_confirmed += 1
+            if C.empty:
+                P.empty += 1
+            else:
+                P.bound_proofs += 1
+            P.close(item.node)
+        else:
+            _push(P, stack, item.node, _process(P, item.node, refused=(item.bd, C)))
 
 
 def _search(P: _Problem) -> EquivalenceResult:
@@ -1185,21 +1349,28 @@ def _search(P: _Problem) -> EquivalenceResult:
                                  details=P.details())
     _attack(P, root.lower, root.upper)
     stack = [root]
-    while stack:
+    # with confirm_workers >= 2, nodes whose re-check is still running wait in P.pending: the loop
+    # ends only when both are empty, so "equivalent" rests on every re-check, as in the synchronous path
+    while stack or P.pending:
         if P.expired():
             P.report(force=True)
             seconds = P.deadline.seconds if P.deadline is not None and P.deadline.seconds is not None else P.elapsed()
+            waiting = f", {len(P.pending)} exact re-check(s) still pending" if P.pending else ""
             return EquivalenceResult(
                 "unknown", METHOD, P.elapsed(),
                 reason=(f"timeout after {seconds:g} s: explored {float(P.done) * 100:.1f}% of the domain "
-                        f"({P.nodes} nodes, {P.stats.solved} LPs)"),
+                        f"({P.nodes} nodes, {P.stats.solved} LPs{waiting})"),
                 details=P.details())
+        if P.pending:
+            if not stack or len(P.pending) >= _MAX_PENDING:
+                # nothing else to do (or enough in flight): wait for the oldest, at most until the deadline
+                remaining = P.deadline.remaining() if P.deadline is not None else None
+                concurrent.futures.wait([P.pending[0].future], timeout=remaining)
+            _settle(P, stack)
+            if not stack:
+                continue
         node = stack.pop()
-        children = _process(P, node)
-        if children:
-            stack.extend(reversed(children))
-        else:
-            P.close(node)
+        _push(P, stack, node, _process(P, node))
     P.report(force=True)
     if P.unresolved:
         return EquivalenceResult("unknown", METHOD, P.elapsed(),
