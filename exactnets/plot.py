@@ -5,7 +5,7 @@ Everything a picture shows is computed exactly first and turned into floats only
 * :func:`plot_graph` -- a network with one input: the graph of each output over an interval,
   its exact breakpoints marked (and listed as rationals in the caption when there are few).
   Continuous networks (relu, hardtanh, linear) are read by :func:`exactnets.pwl.pwl_from_network`;
-  networks with jumps (ltf, step) by :func:`pieces_1d`, the 1-D version of the layer-by-layer
+  networks with jumps (ltf, step) by :func:`exactnets.pwl.pieces_1d`, the 1-D version of the layer-by-layer
   splitting of :mod:`exactnets.planar`, over all of ``R`` (no interval is assumed).
 * :func:`plot_regions` -- a network with two inputs: its linear regions over a box
   (:func:`exactnets.planar.linear_regions_2d`, exact convex polygons) coloured by activation
@@ -33,6 +33,7 @@ import numpy as np
 
 from exactnets.errors import InputError, ShapeError
 from exactnets.network import Network
+from exactnets.pwl import Piece1D, breakpoints_1d, pieces_1d
 from exactnets.rational import as_rational, format_rational
 
 __all__ = [
@@ -73,122 +74,20 @@ class PlotResult:
         return f"{self.kind} plot written to {self.path} ({counts})"
 
 
-# -- 1-D pieces ------------------------------------------------------------------------------------
-
-@dataclasses.dataclass(frozen=True)
-class Piece1D:
-    """On the open interval ``(lower, upper)`` (``None``: unbounded) the output is ``slope x + intercept``."""
-
-    lower: Fraction | None
-    upper: Fraction | None
-    slope: Fraction
-    intercept: Fraction
-
-    def value(self, x: Fraction) -> Fraction:
-        return self.slope * x + self.intercept
-
-
-_CUTS = {"relu": (_ZERO,), "ltf": (_ZERO,), "step": (_ZERO,), "hardtanh": (-_ONE, _ONE), "linear": ()}
-_PIECE_VALUES = {"relu": (_ZERO, None), "ltf": (-_ONE, _ONE), "step": (_ZERO, _ONE),
-                 "hardtanh": (-_ONE, None, _ONE), "linear": (None,)}
-
-
-def _inside(lower: Fraction | None, upper: Fraction | None) -> Fraction:
-    """An exact point strictly inside the interval."""
-    if lower is None and upper is None:
-        return _ZERO
-    if lower is None:
-        return upper - 1
-    if upper is None:
-        return lower + 1
-    return (lower + upper) / 2
-
-
 def _check_output(net: Network, output: Any) -> int:
     if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < net.output_dim:
         raise InputError(f"output must be an integer in 0..{net.output_dim - 1} (got {output!r})")
     return output
 
 
-def pieces_1d(net: Network, output: int = 0) -> list[Piece1D]:
-    """The maximal affine pieces of output ``output`` of a 1-input network over all of ``R``, exactly.
-
-    The real line is cut layer by layer, as :func:`exactnets.planar.linear_regions_2d` cuts the
-    plane: on each interval every unit's pre-activation is an exact affine function ``a x + c``,
-    cut where it crosses the activation's thresholds; adjacent intervals with the same affine
-    function are joined at the end.  The pieces are ordered left to right; consecutive pieces
-    meet at the breakpoints (where the slope changes, or the value jumps for ``ltf``/``step``).
-
-    >>> from exactnets.network import Layer, Network
-    >>> tent = Network(1, [Layer("relu", [[1], [1], [1]], [0, "-1/2", -1]), Layer("linear", [[2, -4, 2]], [0])])
-    >>> [(p.lower, p.upper, p.slope) for p in pieces_1d(tent)]  # doctest: +NORMALIZE_WHITESPACE
-    [(None, Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 2), Fraction(2, 1)),
-     (Fraction(1, 2), Fraction(1, 1), Fraction(-2, 1)), (Fraction(1, 1), None, Fraction(0, 1))]
-    """
-    if not isinstance(net, Network):
-        raise InputError(f"pieces_1d needs a Network (got {type(net).__name__})")
-    if net.input_dim != 1:
-        raise ShapeError(f"pieces_1d needs a network with 1 input (this one has {net.input_dim})")
-    output = _check_output(net, output)
-    # a state: an open interval and the previous layer's values as (slope, constant) pairs
-    states: list[tuple[Fraction | None, Fraction | None, list[tuple[Fraction, Fraction]]]] = [(None, None, [(_ONE, _ZERO)])]
-    last = len(net.layers) - 1
-    for index, layer in enumerate(net.layers):
-        units = [output] if index == last else range(layer.out_dim)
-        cuts = _CUTS[layer.activation]
-        nxt = []
-        for lower, upper, forms in states:
-            pre = []
-            for i in units:
-                a, c = _ZERO, layer.bias[i]
-                for w, (fa, fc) in zip(layer.weights[i], forms):
-                    if w:
-                        a += w * fa
-                        c += w * fc
-                pre.append((a, c))
-            # every root of every unit strictly inside the interval is a cut point
-            roots = sorted({(t - c) / a for a, c in pre if a for t in cuts
-                            if (lower is None or (t - c) / a > lower) and (upper is None or (t - c) / a < upper)})
-            ends = [lower, *roots, upper]
-            for left, right in zip(ends, ends[1:]):
-                x = _inside(left, right)
-                values = []
-                for (a, c) in pre:
-                    z = a * x + c
-                    count = sum(1 for t in cuts if z >= t)
-                    piece = _PIECE_VALUES[layer.activation][count]
-                    values.append((a, c) if piece is None else (_ZERO, piece))
-                nxt.append((left, right, values))
-        states = nxt
-    merged: list[Piece1D] = []
-    for lower, upper, forms in states:
-        slope, intercept = forms[0]
-        if merged and merged[-1].slope == slope and merged[-1].intercept == intercept:
-            merged[-1] = Piece1D(merged[-1].lower, upper, slope, intercept)
-        else:
-            merged.append(Piece1D(lower, upper, slope, intercept))
-    return merged
-
-
 def _graph_pieces(net: Network, output: int) -> list[Piece1D]:
     """The pieces to draw: from :func:`exactnets.pwl.pwl_from_network` for continuous networks (the
-    project's one 1-D representation), from :func:`pieces_1d` when ``ltf``/``step`` make jumps."""
+    project's one 1-D representation), from :func:`exactnets.pwl.pieces_1d` when ``ltf``/``step`` make jumps."""
     if all(layer.activation in ("relu", "hardtanh", "linear") for layer in net.layers):
         from exactnets.pwl import pieces, pwl_from_network
 
         return [Piece1D(*piece) for piece in pieces(pwl_from_network(net, output))]
     return pieces_1d(net, output)
-
-
-def breakpoints_1d(net: Network, output: int = 0) -> tuple[Fraction, ...]:
-    """The exact breakpoints of output ``output`` of a 1-input network, increasing.
-
-    >>> from exactnets.network import Layer, Network
-    >>> absx = Network(1, [Layer("relu", [[1], [-1]], [0, 0]), Layer("linear", [[1, 1]], [0])])
-    >>> breakpoints_1d(absx)
-    (Fraction(0, 1),)
-    """
-    return tuple(piece.upper for piece in pieces_1d(net, output)[:-1])
 
 
 # -- files -----------------------------------------------------------------------------------------
