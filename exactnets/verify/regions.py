@@ -1032,6 +1032,18 @@ def _probe(P: _Problem, node: _Node, bd: _Bounds) -> None:
             P.check_points(P.to_points(X[good[:8]], node.lower, node.upper), "bound-guided probe, confirmed exactly")
 
 
+def _count_confirmed(P: _Problem, C) -> bool:
+    """Whether an exact re-check closed its node (proved the mode, or the region empty); counted."""
+    if not (C.empty or C.proved):
+        return False
+    P.exact_confirmed += 1
+    if C.empty:
+        P.empty += 1
+    else:
+        P.bound_proofs += 1
+    return True
+
+
 def _process(P: _Problem, node: _Node, refused: tuple[_Bounds, XB.Confirmation] | None = None) -> list[_Node]:
     """Work on one node: close it (proved / empty) or return its children.  Raises _Found.
 
@@ -1086,12 +1098,7 @@ def _process(P: _Problem, node: _Node, refused: tuple[_Bounds, XB.Confirmation] 
                         P.submit(node, bd)  # closed when the worker confirms it (see _settle)
                         return _PENDING
                     C = _exact(P, node, None, None, True, bd)
-                    if C.empty or C.proved:
-                        P.exact_confirmed += 1
-                        if C.empty:
-                            P.empty += 1
-                        else:
-                            P.bound_proofs += 1
+                    if _count_confirmed(P, C):
                         return []
                     P.exact_refused += 1
                     node, pieces_f, pieces_g = _exact_fallback(node, C)
@@ -1320,12 +1327,7 @@ def _settle(P: _Problem, stack: list[_Node]) -> None:
     for item in finished:
         C, seconds = item.future.result()
         P.exact_seconds_worker += seconds
-        if C.empty or C.proved:
-            P.exact_confirmed += 1
-            if C.empty:
-                P.empty += 1
-            else:
-                P.bound_proofs += 1
+        if _count_confirmed(P, C):
             P.close(item.node)
         else:
             _push(P, stack, item.node, _process(P, item.node, refused=(item.bd, C)))
