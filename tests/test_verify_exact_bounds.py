@@ -253,11 +253,10 @@ def test_regions_verdicts_are_the_same_with_and_without_the_exact_recheck():
             assert off.details["exact_confirmed"] == 0
 
 
-def test_a_corrupted_float_proof_is_refused_and_the_search_finds_the_counterexample(monkeypatch):
-    """Float bounds that claim every node proved (or empty) must not make a verdict 'equivalent'."""
+def _lying_float_bounds(monkeypatch):
+    """Two networks that differ by up to 1/4 on [-1, 1], with float bounds that call every node proved."""
     f = Network(1, [Layer("relu", [[1]], [0]), Layer("linear", [[1]], [0])])
-    g = Network(1, [Layer("relu", [[1]], ["-1/4"]), Layer("linear", [[1]], [0])])  # differs by up to 1/4
-    box = Box([-1], [1])
+    g = Network(1, [Layer("relu", [[1]], ["-1/4"]), Layer("linear", [[1]], [0])])
     monkeypatch.setattr(R, "_attack", lambda P, lower, upper: None)
     real = R._check_by_bounds
 
@@ -267,6 +266,13 @@ def test_a_corrupted_float_proof_is_refused_and_the_search_finds_the_counterexam
         bd.open_rows = []
 
     monkeypatch.setattr(R, "_check_by_bounds", lying)
+    return f, g, Box([-1], [1])
+
+
+def test_a_corrupted_float_proof_is_refused_and_the_search_finds_the_counterexample(monkeypatch):
+    """Float bounds that claim every node proved (or empty) must not make a verdict 'equivalent'."""
+    real = R._check_by_bounds
+    f, g, box = _lying_float_bounds(monkeypatch)
     wrong = decide(f, g, box, "function", exact_confirm=False)
     assert wrong.verdict == "equivalent"  # what the lie alone would give
     right = decide(f, g, box, "function")
@@ -369,18 +375,7 @@ def test_confirm_workers_give_the_same_verdicts_and_counts_as_the_synchronous_re
 
 
 def test_confirm_workers_refuse_a_corrupted_float_proof_and_find_the_counterexample(monkeypatch):
-    f = Network(1, [Layer("relu", [[1]], [0]), Layer("linear", [[1]], [0])])
-    g = Network(1, [Layer("relu", [[1]], ["-1/4"]), Layer("linear", [[1]], [0])])  # differs by up to 1/4
-    box = Box([-1], [1])
-    monkeypatch.setattr(R, "_attack", lambda P, lower, upper: None)
-    real = R._check_by_bounds
-
-    def lying(P, bd):
-        real(P, bd)
-        bd.proved = True
-        bd.open_rows = []
-
-    monkeypatch.setattr(R, "_check_by_bounds", lying)
+    f, g, box = _lying_float_bounds(monkeypatch)
     # no bound-guided probes: the root's (synchronous) refusal would find the counterexample at once
     monkeypatch.setattr(R._Problem, "check_points", lambda self, points, how: None)
     assert decide(f, g, box, "function", exact_confirm=False, confirm_workers=2).verdict == "equivalent"  # the lie
