@@ -111,8 +111,7 @@ def test_torch_exported_mlp_gemm_relu_clip():
     for _ in range(10):
         x = rng.normal(size=(1, 4)).astype(np.float32) * 3
         exact = np.array([float(v) for v in evaluate(net, exact_point(x))])
-        # onnxruntime computes in floats: the exact outputs agree up to its rounding (the exact
-        # weights themselves are compared with equality above)
+        # onnxruntime computes in floats: the exact outputs agree with it up to its rounding
         assert np.allclose(exact, ort_outputs(path, x), rtol=1e-5, atol=1e-6)
 
 
@@ -124,8 +123,7 @@ def test_torch_exported_image_mlp_with_symbolic_batch():
     assert net.widths == (16, 8, 2)
     x = np.random.default_rng(1).normal(size=(1, 1, 4, 4)).astype(np.float32)
     exact = np.array([float(v) for v in evaluate(net, exact_point(x))])
-    # onnxruntime computes in floats: the exact outputs agree up to its rounding (the exact
-    # weights themselves are compared with equality above)
+    # onnxruntime computes in floats: the exact outputs agree with it up to its rounding
     assert np.allclose(exact, ort_outputs(path, x), rtol=1e-5, atol=1e-6)
 
 
@@ -147,8 +145,7 @@ def test_hand_acas_style_normalisation_folds_exactly():
     for _ in range(5):
         x = rng.normal(size=(1, 1, 1, 3)).astype(np.float32)
         exact = np.array([float(v) for v in evaluate(net, exact_point(x))])
-        # onnxruntime computes in floats: the exact outputs agree up to its rounding (the exact
-        # weights themselves are compared with equality above)
+        # onnxruntime computes in floats: the exact outputs agree with it up to its rounding
         assert np.allclose(exact, ort_outputs(path, x), rtol=1e-4, atol=1e-5)
 
 
@@ -161,8 +158,7 @@ def test_hand_gemm_style_alpha_beta_transb_reshape():
     assert net.layers[0].bias == tuple(2 * Fraction(float(v)) for v in inits["c1"])
     x = np.random.default_rng(3).normal(size=(1, 2, 2))
     exact = np.array([float(v) for v in evaluate(net, exact_point(x))])
-    # onnxruntime computes in floats: the exact outputs agree up to its rounding (the exact
-    # weights themselves are compared with equality above)
+    # onnxruntime computes in floats: the exact outputs agree with it up to its rounding
     assert np.allclose(exact, ort_outputs(path, x), rtol=1e-12, atol=1e-12)
 
 
